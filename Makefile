@@ -1,0 +1,70 @@
+# IOP Helpline Assistant: what a contributor can run. `make help` lists it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+PY      := $(BIN)/python
+STAMP   := $(VENV)/.installed
+MODEL   := models/helpline.tar.gz
+# Rasa 3.6 needs Python 3.8-3.10; scripts/find-python finds one.
+PYTHON  ?= $(shell scripts/find-python)
+
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export PYTHONPATH := $(CURDIR)
+# Rasa's YAML files read these; the same defaults as bot/config.py.
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
+export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/rasa_tracker.db
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export RASA_TELEMETRY_ENABLED ?= false
+
+TRAINING := config.yml domain.yml $(wildcard data/*.yml)
+
+.PHONY: help install run train test test-unit test-rasa validate eval stories lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+install: $(STAMP) ## Create .venv (Python 3.10) and install the pinned requirements
+
+$(STAMP): requirements.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.8-3.10 not found: install python3.10 or set PYTHON=..."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.2"
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+train: $(MODEL) ## Train the model if the training data changed
+
+$(MODEL): $(STAMP) $(TRAINING)
+	mkdir -p models
+	$(BIN)/rasa train --fixed-model-name helpline --out models
+	touch $@
+
+run: $(MODEL) ## Set up, train if needed, start the helpline and open a chat
+	$(PY) -m bot run
+
+validate: $(STAMP) ## Check the training data and that every intent and response is used
+	$(PY) scripts/validate_data.py
+	$(PY) scripts/check_unused.py
+
+test-unit: $(STAMP) ## Unit tests (pytest)
+	$(PY) -m pytest -q tests
+
+test-rasa: $(MODEL) ## Rasa test stories, failing on any wrong prediction
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories
+
+test: validate test-unit test-rasa ## Everything CI runs
+
+eval: $(MODEL) ## NLU cross-validation, held-out scores and the safety-net figures
+	scripts/eval_nlu.sh
+	$(PY) scripts/eval_safety.py --no-fail
+
+stories: $(STAMP) ## Regenerate the screen's Rasa test stories
+	$(PY) scripts/make_screen_stories.py
+
+lock: ## Re-pin requirements.txt from the current venv
+	$(PY) -m pip freeze --exclude-editable | grep -v '^pip==' > requirements.txt
+
+clean: ## Remove trained models and test results (keeps .venv and var/)
+	rm -rf models/*.tar.gz results .pytest_cache

@@ -1,0 +1,28 @@
+"""When the assistant does not understand: rephrase once, then offer a person."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.transcript import consecutive_misses
+
+OFFER_PERSON_AFTER = 2
+
+
+class ActionFallback(Action):
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        # The slot lets a rule follow with utter_offer_person, a separate action
+        # so that a "yes" to that offer can be told apart from any other yes.
+        if consecutive_misses(tracker.events) >= OFFER_PERSON_AFTER:
+            return [SlotSet("misunderstood", "again")]
+        dispatcher.utter_message(response="utter_fallback")
+        return [SlotSet("misunderstood", "once")]

@@ -1,0 +1,40 @@
+"""REST: the same request and reply shape as Rasa's REST channel."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.router import Inbound
+from bot.web_keys import METRICS, ROUTER
+
+MAX_SENDER = 128
+MAX_MESSAGE = 4000
+
+
+def bad_request(message: str) -> web.Response:
+    return web.json_response({"error": message}, status=400)
+
+
+async def webhook(request: web.Request) -> web.Response:
+    try:
+        body = await request.json()
+    except ValueError:
+        return bad_request("the body must be JSON: {\"sender\": ..., \"message\": ...}")
+    if not isinstance(body, dict):
+        return bad_request("the body must be a JSON object")
+    sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER:
+        return bad_request(f"'sender' must be a non-empty string of at most {MAX_SENDER} characters")
+    if not isinstance(message, str) or not message.strip():
+        return bad_request("'message' must be a non-empty string")
+    if len(message) > MAX_MESSAGE:
+        return bad_request(f"'message' is longer than {MAX_MESSAGE} characters")
+    if metadata is not None and not isinstance(metadata, dict):
+        return bad_request("'metadata' must be an object")
+    request.app[METRICS].inbound("rest")
+    outcome = await request.app[ROUTER].handle(Inbound("rest", sender.strip(), message, metadata=metadata))
+    return web.json_response([r.as_rest(sender) for r in outcome.replies])
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/webhooks/rest/webhook", webhook)

@@ -1,0 +1,37 @@
+"""Sending a message to a visitor outside a request: staff replies, reminders.
+
+Each channel registers how it delivers; the router and the console only say
+"send this to that conversation".
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Awaitable, Callable, Dict
+
+if TYPE_CHECKING:
+    from bot.router import Reply
+
+log = logging.getLogger(__name__)
+
+# (address, reply) -> delivered?
+Deliver = Callable[[str, "Reply"], Awaitable[bool]]
+
+
+class Deliveries:
+    def __init__(self) -> None:
+        self._by_channel: Dict[str, Deliver] = {}
+
+    def register(self, channel: str, deliver: Deliver) -> None:
+        self._by_channel[channel] = deliver
+
+    async def deliver(self, channel: str, address: str, reply: "Reply") -> bool:
+        deliver = self._by_channel.get(channel)
+        if deliver is None:
+            # REST has no way to push: the integrator reads the transcript API.
+            return False
+        try:
+            return await deliver(address, reply)
+        except Exception:
+            log.exception("could not deliver to %s on %s", address, channel)
+            return False

@@ -1,0 +1,41 @@
+"""/healthz (liveness of each part) and /metrics (Prometheus text)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+from aiohttp import web
+
+from bot.web_keys import DB, HTTP, METRICS, RASA, SETTINGS
+
+
+async def reachable(session: aiohttp.ClientSession, url: str) -> bool:
+    try:
+        async with session.get(url, timeout=aiohttp.ClientTimeout(total=2)) as resp:
+            return resp.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+        return False
+
+
+async def healthz(request: web.Request) -> web.Response:
+    app = request.app
+    rasa, actions, database = await asyncio.gather(
+        app[RASA].healthy(),
+        reachable(app[HTTP], app[SETTINGS].action_server_url.rstrip("/") + "/health"),
+        app[DB].ping(),
+    )
+    parts = {"gateway": True, "database": database, "rasa": rasa, "action_server": actions}
+    # The gateway is alive (and answers crises) as long as it and its database are.
+    status = 200 if database else 503
+    return web.json_response({name: "ok" if up else "down" for name, up in parts.items()}, status=status)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    m = request.app[METRICS]
+    return web.Response(body=m.render(), headers={"Content-Type": m.content_type})
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)

@@ -1,0 +1,48 @@
+"""Talking to Rasa over its REST channel. The gateway never imports Rasa."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Optional
+
+import aiohttp
+
+
+class RasaUnavailable(Exception):
+    """Rasa, or the action server behind it, could not answer this turn."""
+
+
+class RasaClient:
+    def __init__(self, session: aiohttp.ClientSession, base_url: str, timeout: float = 20.0):
+        self._session = session
+        self._base = base_url.rstrip("/")
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    async def send(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        """Send one visitor message; return Rasa's replies in its REST shape.
+
+        Every turn of our assistant ends in at least one reply, so an empty list
+        means a custom action failed (Rasa swallows that and answers 200 []).
+        """
+        body: Dict[str, Any] = {"sender": sender, "message": text}
+        if metadata:
+            body["metadata"] = metadata
+        try:
+            async with self._session.post(
+                f"{self._base}/webhooks/rest/webhook", json=body, timeout=self._timeout
+            ) as resp:
+                if resp.status != 200:
+                    raise RasaUnavailable(f"Rasa answered HTTP {resp.status}")
+                replies = await resp.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError) as exc:
+            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+        if not isinstance(replies, list) or not replies:
+            raise RasaUnavailable("Rasa sent no reply (a custom action may have failed)")
+        return replies
+
+    async def healthy(self) -> bool:
+        try:
+            async with self._session.get(f"{self._base}/", timeout=aiohttp.ClientTimeout(total=2)) as resp:
+                return resp.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+            return False

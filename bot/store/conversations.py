@@ -1,0 +1,135 @@
+"""What the gateway does with a conversation, one transaction per function.
+
+Built on the repository's primitives; each function takes a Session first so
+`Database.run(fn, ...)` can call it in a worker thread.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any, Dict, List, Optional, Tuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.store import repository as repo
+from bot.store.models import Conversation, Handoff, Message
+
+
+def json_dumps(data: Any) -> str:
+    return json.dumps(data, default=lambda v: v.isoformat() if isinstance(v, (datetime, date)) else str(v))
+
+
+def record_visitor_message(
+    s: Session, channel: str, address: str, text: str, channel_message_id: Optional[str] = None
+) -> Optional[Tuple[str, str]]:
+    """Store an inbound message; (conversation id, mode), or None for a repeat."""
+    conversation = repo.get_or_create_conversation(s, channel, address)
+    if conversation.mode == "closed":
+        repo.set_mode(s, conversation, "bot")
+    message = repo.add_message(s, conversation, "visitor", text, channel_message_id=channel_message_id)
+    if message is None:
+        return None
+    return conversation.id, conversation.mode
+
+
+def record_reply(
+    s: Session, conversation_id: str, author: str, text: str, payload: Optional[Dict[str, Any]] = None,
+    staff_name: Optional[str] = None,
+) -> None:
+    conversation = s.get(Conversation, conversation_id)
+    repo.add_message(s, conversation, author, text, payload=payload, staff_name=staff_name)
+
+
+def request_person(
+    s: Session, conversation_id: str, reason: str, priority: str, summary: str,
+    screen_result: Optional[Dict[str, Any]] = None,
+) -> Dict[str, Any]:
+    """Open (or raise the priority of) the conversation's handoff; the visitor now waits."""
+    conversation = s.get(Conversation, conversation_id)
+    if screen_result:
+        summary = f"{summary}\nScreen result: {json.dumps(screen_result, sort_keys=True)}"
+    handoff = repo.open_handoff(s, conversation, reason, priority, summary)
+    if conversation.mode == "bot":
+        repo.set_mode(s, conversation, "waiting")
+    return repo.handoff_as_dict(handoff)
+
+
+def queue_position(s: Session, handoff_id: int) -> int:
+    """1 for the first in the queue; a handoff not in the queue counts as first."""
+    for position, handoff in enumerate(repo.open_handoffs_queue(s), start=1):
+        if handoff.id == handoff_id:
+            return position
+    return 1
+
+
+def open_handoff_of(s: Session, conversation_id: str) -> Optional[Dict[str, Any]]:
+    for handoff in repo.handoffs_for_conversation(s, conversation_id):
+        if handoff.status in ("open", "claimed"):
+            return repo.handoff_as_dict(handoff)
+    return None
+
+
+def save_callback(s: Session, handoff_id: int, number: str, when: Optional[str]) -> None:
+    handoff = s.get(Handoff, handoff_id)
+    handoff.callback_number = number
+    handoff.callback_time = when
+
+
+def mark_crisis_lines_repeated(s: Session, handoff_id: int) -> None:
+    s.get(Handoff, handoff_id).crisis_lines_repeated = True
+
+
+def conversation_transcript(s: Session, conversation_id: str) -> Optional[Dict[str, Any]]:
+    conversation = s.get(Conversation, conversation_id)
+    if conversation is None:
+        return None
+    data = repo.conversation_as_dict(conversation)
+    data["messages"] = [repo.message_as_dict(m) for m in repo.list_messages(s, conversation_id)]
+    return data
+
+
+def conversation_by_address(s: Session, channel: str, address: str) -> Optional[Dict[str, Any]]:
+    conversation = s.execute(
+        select(Conversation).where(Conversation.channel == channel, Conversation.address == address)
+    ).scalar_one_or_none()
+    return conversation_transcript(s, conversation.id) if conversation else None
+
+
+def handoffs_of(s: Session, conversation_id: str) -> List[Dict[str, Any]]:
+    return [repo.handoff_as_dict(h) for h in repo.handoffs_for_conversation(s, conversation_id)]
+
+
+def is_opted_out(s: Session, channel: str, address: str) -> bool:
+    conversation = s.execute(
+        select(Conversation).where(Conversation.channel == channel, Conversation.address == address)
+    ).scalar_one_or_none()
+    return bool(conversation and conversation.opted_out)
+
+
+def set_opt_out(s: Session, channel: str, address: str, opted_out: bool, channel_message_id: str, text: str) -> bool:
+    """Record a STOP or START; True when it changed the number's state."""
+    conversation = repo.get_or_create_conversation(s, channel, address)
+    if repo.add_message(s, conversation, "visitor", text, channel_message_id=channel_message_id) is None:
+        return False  # a retry of the same keyword
+    changed = bool(conversation.opted_out) != opted_out
+    repo.set_opt_out(s, conversation, opted_out)
+    return changed
+
+
+def last_button_mapping(s: Session, channel: str, address: str) -> Optional[Dict[str, str]]:
+    """Digit -> payload for the buttons of the last bot message, if it had any."""
+    conversation = s.execute(
+        select(Conversation).where(Conversation.channel == channel, Conversation.address == address)
+    ).scalar_one_or_none()
+    if conversation is None:
+        return None
+    last = s.execute(
+        select(Message)
+        .where(Message.conversation_id == conversation.id, Message.author.in_(("bot", "system", "staff")))
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    buttons = ((last.payload or {}).get("buttons") if last else None) or []
+    return {str(i): b["payload"] for i, b in enumerate(buttons, start=1)} or None

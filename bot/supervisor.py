@@ -1,0 +1,143 @@
+"""Start the action server, Rasa and the gateway; keep them running; stop them cleanly.
+
+Each child is a separate process bound to 127.0.0.1. A child that dies is
+restarted (with a growing pause, so a crash loop does not spin); Ctrl-C or
+SIGTERM stops all of them, politely first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Awaitable, Callable, Dict, List, Optional, Sequence
+
+import aiohttp
+
+log = logging.getLogger(__name__)
+
+STOP_GRACE_SECONDS = 10.0
+MAX_RESTART_PAUSE = 30.0
+
+
+@dataclass
+class Child:
+    name: str
+    argv: List[str]
+    health_url: str
+    env: Dict[str, str] = field(default_factory=dict)
+    ready_timeout: float = 180.0
+    log_path: Optional[Path] = None
+    process: Optional[asyncio.subprocess.Process] = None
+    restarts: int = 0
+
+
+async def is_healthy(session: aiohttp.ClientSession, url: str) -> bool:
+    try:
+        async with session.get(url, timeout=aiohttp.ClientTimeout(total=2)) as resp:
+            return resp.status < 500
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+        return False
+
+
+async def start(child: Child) -> asyncio.subprocess.Process:
+    out = open(child.log_path, "ab") if child.log_path else None  # noqa: SIM115 - owned by the child
+    try:
+        child.process = await asyncio.create_subprocess_exec(
+            *child.argv,
+            env={**os.environ, **child.env},
+            stdout=out or asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches us, not the children directly
+        )
+    finally:
+        if out:
+            out.close()
+    log.info("started %s (pid %s)", child.name, child.process.pid)
+    return child.process
+
+
+async def wait_healthy(session: aiohttp.ClientSession, child: Child) -> None:
+    deadline = time.monotonic() + child.ready_timeout
+    while time.monotonic() < deadline:
+        if child.process and child.process.returncode is not None:
+            raise RuntimeError(f"{child.name} exited with code {child.process.returncode} while starting"
+                               + (f"; see {child.log_path}" if child.log_path else ""))
+        if await is_healthy(session, child.health_url):
+            return
+        await asyncio.sleep(0.5)
+    raise RuntimeError(f"{child.name} was not healthy after {child.ready_timeout:.0f}s")
+
+
+async def stop(child: Child) -> None:
+    proc = child.process
+    if not proc or proc.returncode is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        await asyncio.wait_for(proc.wait(), STOP_GRACE_SECONDS)
+    except asyncio.TimeoutError:
+        os.killpg(proc.pid, signal.SIGKILL)
+        await proc.wait()
+    except ProcessLookupError:
+        pass
+    log.info("stopped %s", child.name)
+
+
+async def keep_alive(session: aiohttp.ClientSession, child: Child) -> None:
+    """Restart the child whenever it exits, pausing longer after each crash."""
+    while True:
+        assert child.process is not None
+        code = await child.process.wait()
+        child.restarts += 1
+        pause = min(MAX_RESTART_PAUSE, 2.0 ** min(child.restarts, 5))
+        log.warning("%s exited with code %s; restarting in %.0fs", child.name, code, pause)
+        await asyncio.sleep(pause)
+        await start(child)
+        try:
+            await wait_healthy(session, child)
+            log.info("%s is back", child.name)
+        except RuntimeError as exc:
+            log.error("%s", exc)
+
+
+async def supervise(
+    children: Sequence[Child],
+    on_ready: Callable[[], Awaitable[None]] | None = None,
+    stop_event: asyncio.Event | None = None,
+) -> None:
+    """Start children in order (each healthy before the next), then watch them."""
+    stop_event = stop_event or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop_event.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    watchers: List[asyncio.Task] = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            for child in children:
+                await start(child)
+                ready = asyncio.create_task(wait_healthy(session, child))
+                stopping = asyncio.create_task(stop_event.wait())
+                done, _ = await asyncio.wait({ready, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                if stopping in done:
+                    ready.cancel()
+                    return
+                stopping.cancel()
+                ready.result()
+                print(f"  {child.name} is ready", flush=True)
+            watchers = [asyncio.create_task(keep_alive(session, c)) for c in children]
+            if on_ready:
+                await on_ready()
+            await stop_event.wait()
+    finally:
+        for task in watchers:
+            task.cancel()
+        for child in reversed(children):
+            await stop(child)

@@ -1,0 +1,24 @@
+"""Typed keys for what the gateway app holds (aiohttp AppKey)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import aiohttp
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.delivery import Deliveries
+    from bot.metrics import Metrics
+    from bot.rasa_client import RasaClient
+    from bot.router import Router
+    from bot.store.database import Database
+
+SETTINGS: "web.AppKey[Settings]" = web.AppKey("settings")
+DB: "web.AppKey[Database]" = web.AppKey("db")
+HTTP: "web.AppKey[aiohttp.ClientSession]" = web.AppKey("http")
+RASA: "web.AppKey[RasaClient]" = web.AppKey("rasa")
+ROUTER: "web.AppKey[Router]" = web.AppKey("router")
+METRICS: "web.AppKey[Metrics]" = web.AppKey("metrics")
+DELIVERIES: "web.AppKey[Deliveries]" = web.AppKey("deliveries")

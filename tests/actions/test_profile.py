@@ -1,0 +1,64 @@
+import pytest
+
+from actions.profile import ProfileError, Track, load_profile, parse_profile
+
+
+def test_full_profile_is_read(full_profile):
+    p = load_profile()
+    assert p.name == "Test Valley IOP"
+    assert p.phone == "(555) 010-0100"
+    assert p.tracks == (
+        Track("Morning track", "Mon, Wed, Fri", "9am-12pm"),
+        Track("Evening track", "Tue, Thu", "6pm-9pm"),
+    )
+    assert p.adolescent_track == Track("", "Mon and Wed", "4pm-7pm")
+    assert p.insurers == ("Aetna", "Cigna")
+    assert (p.sliding_scale, p.payment_plans) == (True, False)
+
+
+def test_empty_fields_become_none(minimal_profile):
+    p = load_profile()
+    assert p.name == "Minimal Program"
+    assert (p.phone, p.price, p.adolescent_track, p.sliding_scale) == (None, None, None, None)
+    assert p.tracks == () and p.insurers == () and p.languages == ()
+
+
+def test_shipped_example_profile_loads(monkeypatch):
+    monkeypatch.delenv("PROGRAM_PROFILE", raising=False)
+    assert "example" in load_profile().name.lower()
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (None, "mapping of fields"),
+        ({}, "'name' is required"),
+        ({"name": "  "}, "'name' is required"),
+        ({"name": "X", "phone": ["1"]}, "'phone' must be text"),
+        ({"name": "X", "insurers": "Aetna"}, "'insurers' must be a list"),
+        ({"name": "X", "sliding_scale": "yes"}, "'sliding_scale' must be true, false or empty"),
+        ({"name": "X", "schedule": ["a"]}, "'schedule' must be a mapping"),
+        ({"name": "X", "schedule": {"tracks": {"a": 1}}}, "'schedule.tracks' must be a list"),
+        ({"name": "X", "schedule": {"tracks": ["9am"]}}, "schedule.tracks[0]"),
+    ],
+)
+def test_bad_profiles_say_what_is_wrong(data, message):
+    with pytest.raises(ProfileError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse_profile(data)
+
+
+def test_track_without_times_is_ignored():
+    p = parse_profile({"name": "X", "schedule": {"tracks": [{"name": "A", "days": "Mon"}]}})
+    assert p.tracks == ()
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ProfileError, match="not found"):
+        load_profile(tmp_path / "nope.yml")
+
+
+def test_invalid_yaml_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("name: [unclosed\n")
+    with pytest.raises(ProfileError, match="not valid YAML"):
+        load_profile(bad)
