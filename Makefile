@@ -48,7 +48,7 @@ validate: $(STAMP) ## Check the training data and that every intent and response
 	$(PY) scripts/validate_data.py
 	$(PY) scripts/check_unused.py
 
-test-unit: $(STAMP) ## Unit tests (pytest)
+test-unit: $(MODEL) ## pytest: unit, end-to-end and browser tests
 	$(PY) -m pytest -q tests
 
 test-rasa: $(MODEL) ## Rasa test stories, failing on any wrong prediction
@@ -57,7 +57,8 @@ test-rasa: $(MODEL) ## Rasa test stories, failing on any wrong prediction
 test: validate test-unit test-rasa ## Everything CI runs
 
 eval: $(MODEL) ## NLU cross-validation, held-out scores and the safety-net figures
-	scripts/eval_nlu.sh
+	$(BIN)/rasa test nlu --nlu data --config config.yml --cross-validation --folds 3 --out results/nlu-cv
+	$(PY) scripts/eval_nlu.py --model $(MODEL) --cross-validation-report results/nlu-cv/intent_report.json
 	$(PY) scripts/eval_safety.py --no-fail
 
 stories: $(STAMP) ## Regenerate the screen's Rasa test stories

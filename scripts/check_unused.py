@@ -5,7 +5,9 @@ would pile up in the domain. Used means:
 - an intent has training examples and appears in a rule or story;
 - an `faq/<key>` sub-intent has an `utter_faq/<key>` answer and vice versa;
 - a response is named in a rule or story, or by an action in actions/;
-- a custom action is implemented in actions/ and named in a rule or story.
+- a custom action is registered by the action server (actions/) and named in
+  a rule or story; a form's `validate_<form>` and `action_ask_<slot>` actions
+  count as used by the form itself.
 """
 
 from __future__ import annotations
@@ -40,6 +42,24 @@ def nlu_labels(paths: Iterable[Path]) -> Set[str]:
     return {item["intent"] for path in paths for item in load(path).get("nlu") or [] if "intent" in item}
 
 
+def registered_actions() -> Set[str]:
+    """The action names the action server really serves, as rasa_sdk finds them."""
+    from rasa_sdk.executor import ActionExecutor
+
+    sys.path.insert(0, str(ROOT))
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    return set(executor.actions)
+
+
+def used_by_forms(forms: dict) -> Set[str]:
+    used: Set[str] = set()
+    for form, spec in forms.items():
+        used.add(f"validate_{form}")
+        used.update(f"action_ask_{slot}" for slot in (spec or {}).get("required_slots") or [])
+    return used
+
+
 def problems() -> List[str]:
     domain = load(ROOT / "domain.yml")
     intents = {i if isinstance(i, str) else next(iter(i)) for i in domain.get("intents") or []}
@@ -54,7 +74,8 @@ def problems() -> List[str]:
     used_actions |= {s["active_loop"] for s in dialogue if s.get("active_loop")}
     code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "actions").glob("*.py"))
     named_in_code = set(ACTION_CODE_NAMES.findall(code))
-    implemented = set(re.findall(r"""return\s+["'](action_[a-z0-9_]+|validate_[a-z0-9_]+)["']""", code))
+    implemented = registered_actions()
+    used_actions |= used_by_forms(domain.get("forms") or {})
 
     labels = nlu_labels(sorted((ROOT / "data").glob("*.yml")))
     faq_keys = {label.split("/", 1)[1] for label in labels if label.startswith("faq/")}
