@@ -1,13 +1,13 @@
 """What the gateway does with a conversation, one transaction per function.
 
 Built on the repository's primitives; each function takes a Session first so
-`Database.run(fn, ...)` can call it in a worker thread.
+`Database.run(fn, ...)` can call it in a worker thread. Results are plain dicts
+and tuples, never ORM objects, so nothing leaks out of the session.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import select
@@ -17,20 +17,15 @@ from bot.store import repository as repo
 from bot.store.models import Conversation, Handoff, Message
 
 
-def json_dumps(data: Any) -> str:
-    return json.dumps(data, default=lambda v: v.isoformat() if isinstance(v, (datetime, date)) else str(v))
-
-
 def record_visitor_message(
     s: Session, channel: str, address: str, text: str, channel_message_id: Optional[str] = None
 ) -> Optional[Tuple[str, str]]:
     """Store an inbound message; (conversation id, mode), or None for a repeat."""
     conversation = repo.get_or_create_conversation(s, channel, address)
+    if repo.add_message(s, conversation, "visitor", text, channel_message_id=channel_message_id) is None:
+        return None
     if conversation.mode == "closed":
         repo.set_mode(s, conversation, "bot")
-    message = repo.add_message(s, conversation, "visitor", text, channel_message_id=channel_message_id)
-    if message is None:
-        return None
     return conversation.id, conversation.mode
 
 
@@ -38,8 +33,7 @@ def record_reply(
     s: Session, conversation_id: str, author: str, text: str, payload: Optional[Dict[str, Any]] = None,
     staff_name: Optional[str] = None,
 ) -> None:
-    conversation = s.get(Conversation, conversation_id)
-    repo.add_message(s, conversation, author, text, payload=payload, staff_name=staff_name)
+    repo.add_message(s, s.get(Conversation, conversation_id), author, text, payload=payload, staff_name=staff_name)
 
 
 def request_person(
@@ -65,10 +59,8 @@ def queue_position(s: Session, handoff_id: int) -> int:
 
 
 def open_handoff_of(s: Session, conversation_id: str) -> Optional[Dict[str, Any]]:
-    for handoff in repo.handoffs_for_conversation(s, conversation_id):
-        if handoff.status in ("open", "claimed"):
-            return repo.handoff_as_dict(handoff)
-    return None
+    handoff = repo.active_handoff(s, conversation_id)
+    return repo.handoff_as_dict(handoff) if handoff else None
 
 
 def save_callback(s: Session, handoff_id: int, number: str, when: Optional[str]) -> None:
@@ -91,9 +83,7 @@ def conversation_transcript(s: Session, conversation_id: str) -> Optional[Dict[s
 
 
 def conversation_by_address(s: Session, channel: str, address: str) -> Optional[Dict[str, Any]]:
-    conversation = s.execute(
-        select(Conversation).where(Conversation.channel == channel, Conversation.address == address)
-    ).scalar_one_or_none()
+    conversation = repo.find_conversation(s, channel, address)
     return conversation_transcript(s, conversation.id) if conversation else None
 
 
@@ -102,9 +92,7 @@ def handoffs_of(s: Session, conversation_id: str) -> List[Dict[str, Any]]:
 
 
 def is_opted_out(s: Session, channel: str, address: str) -> bool:
-    conversation = s.execute(
-        select(Conversation).where(Conversation.channel == channel, Conversation.address == address)
-    ).scalar_one_or_none()
+    conversation = repo.find_conversation(s, channel, address)
     return bool(conversation and conversation.opted_out)
 
 
@@ -120,9 +108,7 @@ def set_opt_out(s: Session, channel: str, address: str, opted_out: bool, channel
 
 def last_button_mapping(s: Session, channel: str, address: str) -> Optional[Dict[str, str]]:
     """Digit -> payload for the buttons of the last bot message, if it had any."""
-    conversation = s.execute(
-        select(Conversation).where(Conversation.channel == channel, Conversation.address == address)
-    ).scalar_one_or_none()
+    conversation = repo.find_conversation(s, channel, address)
     if conversation is None:
         return None
     last = s.execute(
@@ -133,3 +119,26 @@ def last_button_mapping(s: Session, channel: str, address: str) -> Optional[Dict
     ).scalar_one_or_none()
     buttons = ((last.payload or {}).get("buttons") if last else None) or []
     return {str(i): b["payload"] for i, b in enumerate(buttons, start=1)} or None
+
+
+def claim(s: Session, handoff_id: int, staff: str) -> bool:
+    """Staff take the ticket; only one of two simultaneous claims wins."""
+    if not repo.claim_handoff(s, handoff_id, staff):
+        return False
+    handoff = s.get(Handoff, handoff_id)
+    s.refresh(handoff)
+    repo.set_mode(s, handoff.conversation, "human")
+    repo.add_message(s, handoff.conversation, "system", f"{staff} joined the conversation.")
+    return True
+
+
+def hand_back(s: Session, conversation_id: str, note: Optional[str] = None) -> bool:
+    """Staff return the visitor to the assistant; the ticket is resolved."""
+    conversation = s.get(Conversation, conversation_id)
+    if conversation is None:
+        return False
+    handoff = repo.active_handoff(s, conversation_id)
+    if handoff is not None:
+        repo.resolve_handoff(s, handoff.id, note)
+    repo.set_mode(s, conversation, "bot")
+    return True

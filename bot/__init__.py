@@ -1,0 +1,1 @@
+"""The gateway: the one front door between visitors, staff and the Rasa assistant."""

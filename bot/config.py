@@ -1,0 +1,119 @@
+"""Settings from the environment, checked once at start with errors a person can act on.
+
+Secrets (tokens, Twilio credentials) only ever come from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = REPO_ROOT / "var"
+
+
+class ConfigError(ValueError):
+    """An environment variable has a value the helpline cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    tracker_store_url: str
+    rasa_url: str
+    rasa_token: Optional[str]
+    action_server_url: str
+    bot_api_token: Optional[str]
+    gateway_host: str
+    gateway_port: int
+    program_profile: Path
+    public_url: Optional[str]
+    twilio_account_sid: Optional[str]
+    twilio_auth_token: Optional[str]
+    twilio_from_number: Optional[str]
+    twilio_api_base: str
+
+    @property
+    def gateway_url(self) -> str:
+        """Where this machine reaches the gateway (a wildcard bind is reached on loopback)."""
+        host = "127.0.0.1" if self.gateway_host in ("", "0.0.0.0", "::") else self.gateway_host
+        return f"http://{host}:{self.gateway_port}"
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Settings":
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> Optional[str]:
+            value = (env.get(name) or "").strip()
+            return value or None
+
+        return cls(
+            database_url=database_url("DATABASE_URL", get("DATABASE_URL") or f"sqlite:///{VAR_DIR}/helpline.db"),
+            tracker_store_url=database_url(
+                "TRACKER_STORE_URL", get("TRACKER_STORE_URL") or f"sqlite:///{VAR_DIR}/rasa_tracker.db"
+            ),
+            rasa_url=http_url("RASA_URL", get("RASA_URL") or "http://127.0.0.1:5005"),
+            rasa_token=get("RASA_TOKEN"),
+            action_server_url=http_url("ACTION_SERVER_URL", get("ACTION_SERVER_URL") or "http://127.0.0.1:5055"),
+            bot_api_token=get("BOT_API_TOKEN"),
+            gateway_host=get("GATEWAY_HOST") or "127.0.0.1",
+            gateway_port=port("GATEWAY_PORT", get("GATEWAY_PORT") or "8080"),
+            program_profile=profile_file(get("PROGRAM_PROFILE")),
+            public_url=http_url("PUBLIC_URL", get("PUBLIC_URL")) if get("PUBLIC_URL") else None,
+            twilio_account_sid=get("TWILIO_ACCOUNT_SID"),
+            twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
+            twilio_from_number=get("TWILIO_FROM_NUMBER"),
+            twilio_api_base=http_url("TWILIO_API_BASE", get("TWILIO_API_BASE") or "https://api.twilio.com"),
+        )
+
+
+def database_url(name: str, value: str) -> str:
+    """A SQLAlchemy URL; a relative SQLite path is taken from the repository root, not the cwd."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ConfigError(
+            f"{name}={value!r} is not a database URL; expected e.g. sqlite:///var/helpline.db "
+            "or postgresql://user:password@host/dbname"
+        ) from None
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = Path(url.database)
+        if not path.is_absolute():
+            return url.set(database=str(REPO_ROOT / path)).render_as_string(hide_password=False)
+    return value
+
+
+def http_url(name: str, value: str) -> str:
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} has an invalid port") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{name}={value!r} must be an http:// or https:// URL, e.g. http://127.0.0.1:5005")
+    return value.rstrip("/")
+
+
+def port(name: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} must be a port number") from None
+    if not 1 <= number <= 65535:
+        raise ConfigError(f"{name}={value!r} must be between 1 and 65535")
+    return number
+
+
+def profile_file(value: Optional[str]) -> Path:
+    path = Path(value) if value else REPO_ROOT / "program.yml"
+    if not path.is_absolute():
+        path = REPO_ROOT / path
+    if not path.is_file():
+        raise ConfigError(f"PROGRAM_PROFILE: no program profile at {path}")
+    return path

@@ -1,0 +1,1 @@
+"""The transcript store: conversations, messages and handoff tickets (SQLAlchemy)."""

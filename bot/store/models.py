@@ -1,0 +1,142 @@
+"""Tables of the transcript store. Any change here needs an Alembic migration."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.types import TypeDecorator
+
+MODES = ("bot", "waiting", "human", "closed")
+AUTHORS = ("visitor", "bot", "staff", "system")
+PRIORITIES = ("normal", "urgent", "crisis")
+STATUSES = ("open", "claimed", "resolved")
+
+# Stable constraint names, so later migrations can refer to them on every backend.
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+Base = declarative_base(metadata=metadata)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def one_of(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every backend (SQLite would hand back naive ones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use an aware UTC datetime")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+class Conversation(Base):
+    """One visitor on one channel: the address is a phone number, a web session or a REST sender."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        UniqueConstraint("channel", "address"),
+        CheckConstraint(one_of("mode", MODES), name="mode"),
+    )
+
+    # Also the sender id Rasa sees, so Rasa's tracker never holds a phone number as a key.
+    id = Column(String(32), primary_key=True, default=new_id)
+    channel = Column(String(16), nullable=False)
+    address = Column(String(255), nullable=False)
+    mode = Column(String(16), nullable=False, default="bot")
+    opted_out = Column(Boolean, nullable=False, default=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    messages = relationship("Message", back_populates="conversation", cascade="all, delete-orphan",
+                            passive_deletes=True, order_by="Message.id")
+    handoffs = relationship("Handoff", back_populates="conversation", cascade="all, delete-orphan",
+                            passive_deletes=True, order_by="Handoff.id")
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        # A channel's retry of the same message (Twilio's MessageSid) is stored once.
+        UniqueConstraint("channel", "channel_message_id"),
+        CheckConstraint(one_of("author", AUTHORS), name="author"),
+        Index("ix_messages_conversation_id_id", "conversation_id", "id"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False)
+    channel = Column(String(16), nullable=False)
+    author = Column(String(16), nullable=False)
+    text = Column(Text, nullable=False, default="")
+    payload = Column(JSON, nullable=True)
+    channel_message_id = Column(String(128), nullable=True)
+    staff_name = Column(String(120), nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    conversation = relationship("Conversation", back_populates="messages")
+
+
+class Handoff(Base):
+    """A ticket asking staff to take a conversation over."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (
+        CheckConstraint(one_of("priority", PRIORITIES), name="priority"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
+        Index("ix_handoffs_status_created_at", "status", "created_at"),
+        Index("ix_handoffs_conversation_id", "conversation_id"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False)
+    reason = Column(Text, nullable=False)
+    priority = Column(String(16), nullable=False, default="normal")
+    status = Column(String(16), nullable=False, default="open")
+    summary = Column(Text, nullable=False, default="")
+    claimed_by = Column(String(120), nullable=True)
+    callback_number = Column(String(40), nullable=True)
+    callback_time = Column(String(200), nullable=True)
+    crisis_lines_repeated = Column(Boolean, nullable=False, default=False)
+    resolution_note = Column(Text, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    claimed_at = Column(UTCDateTime, nullable=True)
+    resolved_at = Column(UTCDateTime, nullable=True)
+
+    conversation = relationship("Conversation", back_populates="handoffs")

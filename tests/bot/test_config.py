@@ -1,0 +1,58 @@
+import pytest
+
+from bot.config import REPO_ROOT, ConfigError, Settings
+
+
+def test_defaults_run_on_embedded_sqlite_under_var():
+    s = Settings.from_env({})
+    assert s.database_url == f"sqlite:///{REPO_ROOT}/var/helpline.db"
+    assert s.tracker_store_url == f"sqlite:///{REPO_ROOT}/var/rasa_tracker.db"
+    assert (s.rasa_url, s.action_server_url) == ("http://127.0.0.1:5005", "http://127.0.0.1:5055")
+    assert (s.gateway_host, s.gateway_port, s.gateway_url) == ("127.0.0.1", 8080, "http://127.0.0.1:8080")
+    assert s.rasa_token is None and s.bot_api_token is None
+    assert s.program_profile == REPO_ROOT / "program.yml"
+    assert s.twilio_api_base == "https://api.twilio.com" and s.public_url is None
+
+
+def test_values_from_the_environment():
+    s = Settings.from_env({
+        "DATABASE_URL": "postgresql://helpline:secret@db.internal/helpline",
+        "TRACKER_STORE_URL": "sqlite:///var/other.db",
+        "RASA_URL": "http://127.0.0.1:6005/",
+        "RASA_TOKEN": " abc ",
+        "BOT_API_TOKEN": "",
+        "GATEWAY_HOST": "0.0.0.0",
+        "GATEWAY_PORT": "9000",
+        "PROGRAM_PROFILE": "tests/actions/profiles/minimal.yml",
+        "TWILIO_ACCOUNT_SID": "AC123",
+        "TWILIO_API_BASE": "http://127.0.0.1:9999",
+        "PUBLIC_URL": "https://help.example.org",
+    })
+    assert s.database_url == "postgresql://helpline:secret@db.internal/helpline"
+    assert s.tracker_store_url == f"sqlite:///{REPO_ROOT}/var/other.db"  # relative to the repository
+    assert s.rasa_url == "http://127.0.0.1:6005"
+    assert s.rasa_token == "abc" and s.bot_api_token is None
+    assert s.gateway_url == "http://127.0.0.1:9000"
+    assert s.program_profile == REPO_ROOT / "tests/actions/profiles/minimal.yml"
+    assert s.twilio_account_sid == "AC123" and s.twilio_api_base == "http://127.0.0.1:9999"
+    assert s.public_url == "https://help.example.org"
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("DATABASE_URL", "not a url", "is not a database URL"),
+        ("TRACKER_STORE_URL", "helpline.db", "is not a database URL"),
+        ("RASA_URL", "127.0.0.1:5005", "must be an http:// or https:// URL"),
+        ("ACTION_SERVER_URL", "ftp://x", "must be an http:// or https:// URL"),
+        ("RASA_URL", "http://127.0.0.1:99999", "invalid port"),
+        ("GATEWAY_PORT", "eighty", "must be a port number"),
+        ("GATEWAY_PORT", "0", "between 1 and 65535"),
+        ("PROGRAM_PROFILE", "nowhere.yml", "no program profile"),
+        ("PUBLIC_URL", "help.example.org", "must be an http:// or https:// URL"),
+    ],
+)
+def test_bad_values_are_named_in_the_error(name, value, message):
+    with pytest.raises(ConfigError, match=message) as info:
+        Settings.from_env({name: value})
+    assert name in str(info.value)
