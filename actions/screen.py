@@ -7,7 +7,7 @@ connects them to Rasa.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Text
+from typing import Any, Callable, Dict, List, Mapping, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
@@ -15,9 +15,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answer_parsing as parse
+from actions import screen_scoring as scoring
 from actions.handoff import handoff_payload
 from actions.profile import load_profile
 from actions.program_facts import schedule as schedule_facts
+from actions.program_facts import teens as teen_schedule_facts
 from actions.screen_messages import format_result, question_options, question_text, summary_for_staff
 from actions.screen_scoring import Suggestion, suggest_level
 from bot.safety import crisis_reply
@@ -28,7 +30,8 @@ RETRY_SLOT = "screen_retry"
 RESULT_SLOT = "screen_result"
 OUTCOME_SLOT = "screen_outcome"
 
-# The order of the questions; asq_now is asked only after a yes to asq_wish_dead.
+# The order of the questions; asq_now is asked only after a yes (or no
+# answer) to asq_wish_dead.
 QUESTIONS: List[str] = [
     "screen_for",
     "screen_age",
@@ -46,39 +49,52 @@ QUESTIONS: List[str] = [
     "can_attend",
 ]
 
+# What a hedged answer ("sometimes", "maybe") means depends on the question:
+# on the suicide-risk and withdrawal questions a partial yes is a yes, as
+# those screens intend; elsewhere it is kept as "unsure" for the clinician.
 PARSERS: Dict[str, Callable[[str], Any]] = {
     "screen_for": parse.parse_who,
     "screen_age": parse.parse_age,
-    "asq_wish_dead": parse.parse_yes_no,
-    "asq_now": parse.parse_yes_no,
-    "withdrawal": parse.parse_yes_no,
-    "medical_daily_care": parse.parse_yes_no,
+    "asq_wish_dead": lambda text: parse.parse_yes_no(text, hedge=True),
+    "asq_now": lambda text: parse.parse_yes_no(text, hedge=True),
+    "withdrawal": lambda text: parse.parse_yes_no(text, hedge=True, also_yes=parse.WITHDRAWAL_SIGNS),
+    "medical_daily_care": lambda text: parse.parse_yes_no(text, hedge=parse.UNSURE),
     "phq_interest": parse.parse_phq_item,
     "phq_mood": parse.parse_phq_item,
-    "unmanageable": parse.parse_yes_no,
+    "unmanageable": lambda text: parse.parse_yes_no(text, hedge=parse.UNSURE),
     "use_frequency": parse.parse_frequency,
-    "outpatient_failed": parse.parse_yes_no,
-    "home_safe": parse.parse_yes_no,
+    "outpatient_failed": lambda text: parse.parse_yes_no(text, hedge=parse.UNSURE),
+    "home_safe": lambda text: parse.parse_yes_no(text, hedge=parse.UNSURE),
     "readiness": lambda text: parse.parse_scale(text, 0, 10),
-    "can_attend": parse.parse_yes_no,
+    "can_attend": parse.parse_attendance,
 }
 
 
-def answers_from_slots(slots: Dict[str, Any]) -> Dict[str, Any]:
+def answers_from_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
     """The screen's answers, with skipped questions as None."""
     return {q: (None if slots.get(q) in (None, SKIPPED) else slots.get(q)) for q in QUESTIONS}
 
 
-def remaining_questions(slots: Dict[str, Any]) -> List[str]:
-    """The questions still to ask, given the answers so far.
+def asq_finished(slots: Mapping[str, Any]) -> bool:
+    """Both ASQ questions that will be asked have been asked."""
+    wish, now = slots.get("asq_wish_dead"), slots.get("asq_now")
+    return wish is False or (wish is not None and now is not None)
 
-    A yes to "thoughts of killing yourself right now" ends the screen at once:
+
+def ends_in_crisis(slots: Mapping[str, Any]) -> bool:
+    return asq_finished(slots) and scoring.is_acute(answers_from_slots(slots))
+
+
+def remaining_questions(slots: Mapping[str, Any]) -> List[str]:
+    """The questions still in play, given the answers so far.
+
+    An acute answer to the suicide-risk questions ends the screen at once:
     the result action turns it into the crisis response.
     """
-    if slots.get("asq_now") is True:
+    if ends_in_crisis(slots):
         return []
     questions = list(QUESTIONS)
-    if slots.get("asq_wish_dead") is not True:
+    if slots.get("asq_wish_dead") is False:
         questions.remove("asq_now")
     return questions
 
@@ -108,13 +124,17 @@ def read_answer(slot: str, value: Any, dispatcher: CollectingDispatcher, tracker
         if tracker.get_slot(RETRY_SLOT) != slot:
             dispatcher.utter_message(response="utter_screen_not_understood")
             return {slot: None, RETRY_SLOT: slot}
-        dispatcher.utter_message(response="utter_screen_skipping")
-        return {slot: SKIPPED, RETRY_SLOT: None}
+        values = {slot: SKIPPED, RETRY_SLOT: None}
+        # Skipping the acuity question after a yes ends the screen for the
+        # crisis response; "I'll skip that one" would read wrongly before it.
+        if not ends_in_crisis({**tracker.slots, **values}):
+            dispatcher.utter_message(response="utter_screen_skipping")
+        return values
     values = {slot: parsed, RETRY_SLOT: None}
     if slot == "screen_for" and tracker.get_slot("screen_age") is None:
         # "my son, he's 16" answers the next question too.
-        age = parse.parse_age(str(value))
-        if age not in (parse.SKIP, parse.UNREADABLE):
+        age = parse.parse_age(str(value), yes_no=False)
+        if age in (parse.ADULT, parse.MINOR):
             values["screen_age"] = age
     return values
 
@@ -133,6 +153,24 @@ for _slot in QUESTIONS:
     setattr(ValidateScreenForm, f"validate_{_slot}", answer_validator(_slot))
 
 
+def action_before_form(tracker: Tracker) -> Optional[str]:
+    """The action that ran before the form this turn.
+
+    The form asks through a copy of the tracker that ends with the form's own
+    run; what came before tells a fresh start (action_reset_screen) and an
+    answer (action_listen) from a return after an interruption.
+    """
+    seen_form = False
+    for event in reversed(tracker.events):
+        if event.get("event") != "action":
+            continue
+        if event.get("name") == FORM and not seen_form:
+            seen_form = True
+            continue
+        return event.get("name")
+    return None
+
+
 class AskScreenQuestion:
     """Asks one question, worded for "you" or "your loved one".
 
@@ -145,10 +183,14 @@ class AskScreenQuestion:
         return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher, tracker, domain):
-        if self.slot == QUESTIONS[0]:
+        before = action_before_form(tracker)
+        if before == "action_reset_screen":
             dispatcher.utter_message(response="utter_screen_intro")
-        text = question_text(self.slot, tracker.get_slot("screen_for"), tracker.get_slot("screen_age"))
-        buttons = [{"title": label, "payload": value} for label, value in question_options(self.slot)]
+        elif before not in (None, "action_listen", FORM):
+            dispatcher.utter_message(response="utter_screen_resume")
+        age = tracker.get_slot("screen_age")
+        text = question_text(self.slot, tracker.get_slot("screen_for"), age)
+        buttons = [{"title": label, "payload": value} for label, value in question_options(self.slot, age)]
         dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
@@ -178,8 +220,13 @@ def screen_result_payload(suggestion: Suggestion, answers: Dict[str, Any]) -> Di
     }
 
 
+def schedule_for(screen_age: Optional[str]) -> Optional[str]:
+    profile = load_profile()
+    return teen_schedule_facts(profile) if screen_age == "minor" else schedule_facts(profile)
+
+
 class ActionScreenResult(Action):
-    """The suggestion in plain words, its payload for staff, and the offer of intake."""
+    """The suggestion in plain words, its payload for staff, and what comes next."""
 
     def name(self) -> Text:
         return "action_screen_result"
@@ -189,17 +236,19 @@ class ActionScreenResult(Action):
         suggestion = suggest_level(answers)
         result = screen_result_payload(suggestion, answers)
         summary = summary_for_staff(suggestion, answers)
-        if answers.get("asq_now") is True:
-            dispatcher.utter_message(text=crisis_reply(about_other=answers.get("screen_for") == "other"))
-            reason = "Crisis: during the screen, a yes to thoughts of suicide right now."
+        about_other = answers.get("screen_for") == "other"
+        if scoring.ASQ_ACUTE in suggestion.flags:
+            # The crisis lines are the first thing said this turn.
+            dispatcher.utter_message(text=crisis_reply(about_other=about_other))
+            reason = "Crisis: during the screen, thoughts of suicide right now (ASQ acuity question)."
             dispatcher.utter_message(json_message=handoff_payload(reason, "crisis", summary) | {"screen_result": result})
             return [SlotSet(RESULT_SLOT, result), SlotSet(OUTCOME_SLOT, "crisis")]
-        profile = load_profile()
-        text = format_result(suggestion, answers.get("screen_for"), answers.get("screen_age"), schedule_facts(profile))
+        text = format_result(suggestion, answers.get("screen_for"), answers.get("screen_age"),
+                             schedule_for(answers.get("screen_age")))
         dispatcher.utter_message(text=text)
         dispatcher.utter_message(json_message={"screen_result": result})
-        if "asq_non_acute" in suggestion.flags:
-            reason = "Screen: recent thoughts of suicide (not right now); priority follow-up."
+        if scoring.ASQ_NON_ACUTE in suggestion.flags:
+            reason = "Screen: thoughts of suicide in the past few weeks, not right now; priority follow-up."
             dispatcher.utter_message(response="utter_screen_priority_follow_up")
             dispatcher.utter_message(json_message=handoff_payload(reason, "urgent", summary) | {"screen_result": result})
             return [SlotSet(RESULT_SLOT, result), SlotSet(OUTCOME_SLOT, "priority")]

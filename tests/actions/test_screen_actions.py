@@ -1,0 +1,225 @@
+"""The screen's actions on JSON trackers: validation, questions, result, reset, handoff.
+
+The validation and ask trackers are the form's temporary trackers, as Rasa
+sends them: the conversation so far, the requested slot, the form's own run,
+then the answer being validated.
+"""
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.handoff import ActionRequestHandoff
+from actions.screen import ASK_ACTIONS, ActionResetScreen, ActionScreenResult, ValidateScreenForm
+from actions.screen_messages import question_options, question_text, summary_for_staff
+from actions.screen_scoring import suggest_level
+
+
+def shown(dispatcher):
+    """What the visitor would see: text, buttons and custom payloads."""
+    return [
+        {k: m[k] for k in ("text", "response", "buttons", "custom") if m.get(k)}
+        for m in dispatcher.messages
+    ]
+
+
+def buttons(slot, age=None):
+    return [{"title": label, "payload": payload} for label, payload in question_options(slot, age)]
+
+
+# -- reading answers --------------------------------------------------------------
+# The validation names the next question only when the list of questions
+# differs from the domain's (the acuity question is out of play); otherwise
+# the form asks the domain's next empty slot, which is the same question.
+@pytest.mark.parametrize("fixture, events, messages", [
+    ("screen_validate_yes",
+     [SlotSet("withdrawal", True), SlotSet("screen_retry", None), SlotSet("requested_slot", "medical_daily_care")],
+     []),
+    # "my son, he's 16" answers who and age at once
+    ("screen_validate_who_and_age",
+     [SlotSet("screen_for", "other"), SlotSet("screen_retry", None), SlotSet("screen_age", "minor")],
+     []),
+    # a no to the first ASQ question skips the acuity question
+    ("screen_validate_asq_no",
+     [SlotSet("asq_wish_dead", False), SlotSet("screen_retry", None), SlotSet("requested_slot", "withdrawal")],
+     []),
+    ("screen_validate_asq_yes",
+     [SlotSet("asq_wish_dead", True), SlotSet("screen_retry", None)],
+     []),
+    # the ASQ counts a refusal as positive: the acuity question is still asked
+    ("screen_validate_asq_skipped",
+     [SlotSet("asq_wish_dead", "skipped"), SlotSet("screen_retry", None)],
+     []),
+    # a yes to "right now" ends the form at once; the result action gives the crisis response
+    ("screen_validate_asq_now_yes",
+     [SlotSet("asq_now", True), SlotSet("screen_retry", None), SlotSet("requested_slot", None)],
+     []),
+    # unreadable twice after a yes: treated as acute, and no "I'll skip that one" before the crisis lines
+    ("screen_validate_asq_now_unreadable_twice",
+     [SlotSet("asq_now", "skipped"), SlotSet("screen_retry", None), SlotSet("requested_slot", None)],
+     []),
+    ("screen_validate_unreadable_once",
+     [SlotSet("use_frequency", None), SlotSet("screen_retry", "use_frequency"),
+      SlotSet("requested_slot", "use_frequency")],
+     [{"response": "utter_screen_not_understood"}]),
+    ("screen_validate_unreadable_twice",
+     [SlotSet("use_frequency", "skipped"), SlotSet("screen_retry", None),
+      SlotSet("requested_slot", "outpatient_failed")],
+     [{"response": "utter_screen_skipping"}]),
+    ("screen_validate_skip",
+     [SlotSet("readiness", "skipped"), SlotSet("screen_retry", None), SlotSet("requested_slot", "can_attend")],
+     []),
+    ("screen_validate_last",
+     [SlotSet("can_attend", "evenings"), SlotSet("screen_retry", None), SlotSet("requested_slot", None)],
+     []),
+])
+async def test_validation(fixture, events, messages, dispatcher, tracker_from, domain):
+    assert await ValidateScreenForm().run(dispatcher, tracker_from(fixture), domain) == events
+    assert shown(dispatcher) == messages
+
+
+# -- asking -------------------------------------------------------------------------
+async def test_the_first_question_comes_after_the_introduction(dispatcher, tracker_from, domain):
+    events = await ASK_ACTIONS["screen_for"]().run(dispatcher, tracker_from("screen_ask_start"), domain)
+    assert events == []
+    assert shown(dispatcher) == [
+        {"response": "utter_screen_intro"},
+        {"text": question_text("screen_for", None, None), "buttons": buttons("screen_for")},
+    ]
+
+
+async def test_after_a_question_in_the_middle_the_screen_picks_up_where_it_was(dispatcher, tracker_from, domain):
+    events = await ASK_ACTIONS["asq_wish_dead"]().run(dispatcher, tracker_from("screen_ask_resume"), domain)
+    assert events == []
+    assert shown(dispatcher) == [
+        {"response": "utter_screen_resume"},
+        {
+            "text": "This next question is one I ask everyone. In the past few weeks, have you wished you were "
+            "dead, or had thoughts of killing yourself?",
+            "buttons": [{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"},
+                        {"title": "Not sure", "payload": "not sure"}],
+        },
+    ]
+
+
+async def test_questions_about_a_teenage_loved_one(dispatcher, tracker_from, domain):
+    events = await ASK_ACTIONS["can_attend"]().run(dispatcher, tracker_from("screen_ask_teen_loved_one"), domain)
+    assert events == []
+    assert shown(dispatcher) == [{
+        "text": "If it's suggested, could your loved one make about 6 hours a week for sessions, "
+        "for example after school?",
+        "buttons": [{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"},
+                    {"title": "Not sure", "payload": "not sure"}],
+    }]
+
+
+def test_every_question_has_an_ask_action_in_the_domain(domain):
+    for slot, action in ASK_ACTIONS.items():
+        assert action().name() == f"action_ask_{slot}"
+        assert f"action_ask_{slot}" in domain["actions"]
+    assert list(domain["forms"]["screen_form"]["required_slots"]) == list(ASK_ACTIONS)
+
+
+# -- the result ---------------------------------------------------------------------
+IOP_ANSWERS = {
+    "screen_for": "self", "screen_age": "adult", "asq_wish_dead": False, "asq_now": None, "withdrawal": False,
+    "medical_daily_care": False, "phq_interest": 0, "phq_mood": 1, "unmanageable": False,
+    "use_frequency": "daily", "outpatient_failed": True, "home_safe": True, "readiness": 7,
+    "can_attend": "mornings",
+}
+
+
+async def test_result_with_an_offer_to_follow(full_profile, dispatcher, tracker_from, domain):
+    events = await ActionScreenResult().run(dispatcher, tracker_from("screen_result_iop"), domain)
+    result = {
+        "level": "iop",
+        "reasons": ["using every day or most days", "counselling or support groups alone have not been enough"],
+        "flags": [],
+        "answers": IOP_ANSWERS,
+    }
+    assert events == [SlotSet("screen_result", result), SlotSet("screen_outcome", "suggested")]
+    assert shown(dispatcher) == [
+        {"text": "Based on these answers, the care that may fit you best is an Intensive Outpatient Program (IOP)."
+                 "\n\nWhy: using every day or most days; counselling or support groups alone have not been enough."
+                 "\n\nWhat it means: About 9 hours a week of group and one-to-one sessions, over 3 or more days, "
+                 "while you live at home."
+                 "\n\nAt Test Valley IOP: Morning track: Mon, Wed, Fri, 9am-12pm; Evening track: Tue, Thu, 6pm-9pm."
+                 "\n\nA clinician will confirm this with you: it's a suggestion, not a diagnosis."},
+        {"custom": {"screen_result": result}},
+    ]
+
+
+async def test_result_for_a_teen_shows_the_teen_track(full_profile, dispatcher, tracker_from, domain):
+    events = await ActionScreenResult().run(dispatcher, tracker_from("screen_result_teen"), domain)
+    result = events[0]["value"]
+    assert result["level"] == "iop"
+    assert result["flags"] == ["adolescent", "co_occurring", "schedule_conflict"]
+    assert result["answers"]["readiness"] is None  # skipped: noted, not deciding
+    text = shown(dispatcher)[0]["text"]
+    assert "may fit your loved one best" in text and "About 6 hours a week" in text
+    assert "Test Valley IOP runs a track for teens" in text
+    assert "If those hours are hard to fit" in text
+    assert events[1] == SlotSet("screen_outcome", "suggested")
+
+
+async def test_recent_thoughts_of_suicide_bring_a_priority_follow_up(full_profile, dispatcher, tracker_from, domain):
+    events = await ActionScreenResult().run(dispatcher, tracker_from("screen_result_priority"), domain)
+    assert events[1] == SlotSet("screen_outcome", "priority")
+    result = events[0]["value"]
+    assert result["flags"] == ["asq_non_acute"]
+    messages = shown(dispatcher)
+    assert [list(m) for m in messages] == [["text"], ["custom"], ["response"], ["custom"]]
+    assert messages[1] == {"custom": {"screen_result": result}}
+    assert messages[2] == {"response": "utter_screen_priority_follow_up"}
+    answers = result["answers"]
+    assert messages[3] == {"custom": {
+        "handoff": {
+            "reason": "Screen: thoughts of suicide in the past few weeks, not right now; priority follow-up.",
+            "priority": "urgent",
+            "summary": summary_for_staff(suggest_level(answers), answers),
+        },
+        "screen_result": result,
+    }}
+
+
+async def test_thoughts_of_suicide_right_now_get_the_crisis_response_first(full_profile, dispatcher, tracker_from,
+                                                                        domain):
+    from bot.safety import crisis_reply
+
+    events = await ActionScreenResult().run(dispatcher, tracker_from("screen_result_crisis"), domain)
+    answers = {q: None for q in IOP_ANSWERS} | {"screen_for": "other", "screen_age": "adult",
+                                                 "asq_wish_dead": True, "asq_now": True}
+    result = {"level": None, "reasons": ["thoughts of suicide right now"], "flags": ["asq_acute"],
+              "answers": answers}
+    assert events == [SlotSet("screen_result", result), SlotSet("screen_outcome", "crisis")]
+    assert shown(dispatcher) == [
+        {"text": crisis_reply(about_other=True)},
+        {"custom": {
+            "handoff": {
+                "reason": "Crisis: during the screen, thoughts of suicide right now (ASQ acuity question).",
+                "priority": "crisis",
+                "summary": summary_for_staff(suggest_level(answers), answers),
+            },
+            "screen_result": result,
+        }},
+    ]
+
+
+async def test_reset_clears_every_answer(dispatcher, tracker_from, domain):
+    events = await ActionResetScreen().run(dispatcher, tracker_from("screen_result_iop"), domain)
+    assert events == [SlotSet(q, None) for q in list(IOP_ANSWERS) + ["screen_retry", "screen_result",
+                                                                     "screen_outcome"]]
+    assert dispatcher.messages == []
+
+
+# -- the handoff after a yes to intake carries the same summary -----------------------
+async def test_intake_handoff_carries_the_screen_summary(full_profile, dispatcher, tracker_from, domain):
+    events = await ActionRequestHandoff().run(dispatcher, tracker_from("screen_handoff_after_intake"), domain)
+    assert events == []
+    tracker = tracker_from("screen_handoff_after_intake")
+    result = tracker.get_slot("screen_result")
+    payload = shown(dispatcher)[-1]["custom"]
+    assert payload["screen_result"] == result
+    handoff = payload["handoff"]
+    assert handoff["reason"] == "Visitor asked to talk with intake staff after the screen."
+    assert handoff["priority"] == "normal"
+    assert handoff["summary"].startswith(summary_for_staff(suggest_level(result["answers"]), result["answers"]))
