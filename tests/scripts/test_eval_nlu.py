@@ -28,8 +28,8 @@ FAQ_PARSE = {
     [
         ({"intent": {"name": "greet", "confidence": 0.8}, "intent_ranking": [{"name": "greet", "confidence": 0.8}]},
          ("greet", 0.8)),
-        # The FAQ answer is only as sure as the less sure of the two steps.
-        (FAQ_PARSE, ("faq/cost", 0.7)),
+        # Rasa's fallback looks at the intent's confidence; the topic is then picked.
+        (FAQ_PARSE, ("faq/cost", 0.9)),
         # Past the fallback, the classifier's own best guess is scored.
         ({"intent": {"name": "nlu_fallback", "confidence": 0.5},
           "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "deny", "confidence": 0.4}]},
@@ -38,6 +38,19 @@ FAQ_PARSE = {
 )
 def test_label_of(ev, parse, expected):
     assert ev.label_of(parse) == expected
+
+
+@pytest.mark.parametrize(
+    "parse, expected",
+    [
+        (FAQ_PARSE, "faq/cost"),
+        ({"intent": {"name": "nlu_fallback", "confidence": 0.5},
+          "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "faq", "confidence": 0.45}]},
+         "nlu_fallback"),
+    ],
+)
+def test_shown_label_is_what_the_visitor_gets(ev, parse, expected):
+    assert ev.shown_label(parse) == expected
 
 
 def test_threshold_sends_unsure_predictions_to_fallback(ev):
