@@ -1,0 +1,352 @@
+"""Web chat: Rasa's socketio protocol on the gateway, and the demo page at `/`.
+
+The protocol is the one Rasa's own socketio channel speaks with
+`session_persistence: true`, so the `rasa-webchat` widget works unchanged:
+
+    session_request {session_id?}    -> session_confirm "<session_id>"
+    user_uttered {message, session_id} -> bot_uttered {...} (one per message part)
+
+The session id is the conversation's address: a page that reloads and asks for
+the same session id is back in the same conversation, and staff replies sent
+while it was away reach it through that room.
+
+Two things go beyond Rasa's channel, opt-in so plain Rasa clients see exactly
+what Rasa would send them:
+
+- A client that sends `"features": ["author_metadata"]` in its session request
+  gets `metadata: {author, staff_name}` on each bot_uttered and the
+  conversation so far as `session_history`. rasa-webchat renders a message as
+  text only when `text` is its only key besides `metadata`, so for every other
+  client a staff member's name goes at the start of the text instead.
+- `custom` payloads are forwarded only in Rasa's socketio shape
+  (`{"data": ...}`): the others (handoff requests, screen results) are for the
+  gateway and the staff, not for the browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Optional
+
+import jinja2
+import socketio
+from aiohttp import web
+
+from bot.router import Inbound, Reply
+from bot.web_keys import DELIVERIES, METRICS, ROUTER
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "web"
+BOT_EVENT = "bot_uttered"
+USER_EVENT = "user_uttered"
+HISTORY_EVENT = "session_history"
+AUTHOR_METADATA = "author_metadata"
+
+# The widget caps input at 4000 characters like the REST channel; longer text
+# from another client still goes through the safety net in full, up to what
+# the transport accepts.
+MAX_TRANSPORT_BYTES = 64 * 1024
+# Server-made ids are 32 hex digits; a client may bring its own, as Rasa
+# allows, but not a short guessable one that would share someone's room.
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+HISTORY_LIMIT = 200
+
+PACKAGE = Path(__file__).resolve().parents[1]
+TEMPLATES = PACKAGE / "templates"
+STATIC = PACKAGE / "static"
+NODE_MODULES = PACKAGE.parent / "node_modules"
+SOCKET_IO_CLIENT = NODE_MODULES / "socket.io-client" / "dist" / "socket.io.min.js"
+
+FALLBACK_REPLY = (
+    "Sorry, something went wrong on our side and I could not read that. Please try again in a moment. "
+    "If you are in danger, call 911, or call or text 988."
+)
+
+WEBCHAT: "web.AppKey[WebChat]" = web.AppKey("webchat")
+
+# (session id) -> the conversation so far, oldest first, in the shape of
+# `history_entry`; None when there is none.
+HistoryLoader = Callable[[web.Application, str], Awaitable[Optional[List[Dict[str, Any]]]]]
+
+
+@dataclass
+class Visitor:
+    session_id: str
+    author_metadata: bool
+
+
+class Turn:
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.users = 0
+
+
+def new_session_id() -> str:
+    return uuid.uuid4().hex
+
+
+def quick_replies(buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    return [
+        {"content_type": "text", "title": b.get("title", ""), "payload": b.get("payload", b.get("title", ""))}
+        for b in buttons
+    ]
+
+
+def display_text(text: str, author: str, staff_name: Optional[str], author_metadata: bool) -> str:
+    if author == "staff" and staff_name and not author_metadata:
+        return f"{staff_name} (staff): {text}"
+    return text
+
+
+def render(reply: Reply, author_metadata: bool) -> List[Any]:
+    """The bot_uttered payloads for one reply, in the order Rasa's channel emits them."""
+    messages: List[Any] = []
+    text = reply.text or ""
+    if reply.buttons or text.strip():
+        parts = text.strip().split("\n\n")
+        messages = [{"text": p} for p in parts]
+        messages[0]["text"] = display_text(parts[0], reply.author, reply.staff_name, author_metadata)
+        if reply.buttons:
+            messages[-1]["quick_replies"] = quick_replies(reply.buttons)
+        if author_metadata:
+            meta = {"author": reply.author}
+            if reply.staff_name:
+                meta["staff_name"] = reply.staff_name
+            for m in messages:
+                m["metadata"] = dict(meta)
+    if isinstance(reply.custom, dict) and "data" in reply.custom:
+        messages.append(reply.custom["data"])
+    return messages
+
+
+def history_entry(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """One stored message as the page shows it after a reload; None for what it doesn't show."""
+    author = message.get("author")
+    text = message.get("text") or ""
+    if author not in ("visitor", "bot", "system", "staff") or not text.strip():
+        return None
+    entry: Dict[str, Any] = {"author": author, "text": text}
+    if author == "staff" and message.get("staff_name"):
+        entry["staff_name"] = message["staff_name"]
+    payload = message.get("payload") or {}
+    if isinstance(payload, dict) and payload.get("buttons"):
+        entry["quick_replies"] = quick_replies(payload["buttons"])
+    return entry
+
+
+def history_entries(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """A stored transcript as the page redraws it: the last HISTORY_LIMIT messages it can show."""
+    entries = [e for e in (history_entry(m) for m in messages) if e][-HISTORY_LIMIT:]
+    # Only the last message's buttons can still be answered.
+    for e in entries[:-1]:
+        e.pop("quick_replies", None)
+    return entries
+
+
+async def stored_history(app: web.Application, session_id: str) -> Optional[List[Dict[str, Any]]]:
+    from bot.store import conversations as convo
+    from bot.web_keys import DB
+
+    data = await app[DB].run(convo.conversation_by_address, CHANNEL, session_id)
+    return history_entries(data.get("messages", [])) if data else None
+
+
+def rooms_of(session_id: str) -> tuple[str, str]:
+    """Plain Rasa clients and clients that read author metadata get different payloads."""
+    # Prefixed so no session id can name a socket's own private room.
+    return f"session:{session_id}", f"session:{session_id}#{AUTHOR_METADATA}"
+
+
+class WebChat:
+    def __init__(self, app: web.Application, sio: socketio.AsyncServer, history: HistoryLoader = stored_history):
+        self.app = app
+        self.sio = sio
+        self.history = history
+        self.visitors: Dict[str, Visitor] = {}
+        self._turns: Dict[str, Turn] = {}
+        sio.on("connect", self.on_connect)
+        sio.on("disconnect", self.on_disconnect)
+        sio.on("session_request", self.on_session_request)
+        sio.on(USER_EVENT, self.on_user_uttered)
+
+    async def on_connect(self, sid: str, environ: Dict[str, Any], auth: Any = None) -> bool:
+        return True
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        self.visitors.pop(sid, None)
+
+    async def on_session_request(self, sid: str, data: Any = None) -> None:
+        data = data if isinstance(data, dict) else {}
+        requested = data.get("session_id")
+        session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) else new_session_id()
+        features = data.get("features")
+        wants_metadata = isinstance(features, list) and AUTHOR_METADATA in features
+        await self._join(sid, session_id, wants_metadata)
+        # Before the confirmation, so a page redraws the conversation first
+        # and then sends what the visitor typed while offline.
+        if wants_metadata and session_id == requested:
+            await self._send_history(sid, session_id)
+        # Rasa confirms with the bare id; rasa-webchat reads either shape.
+        await self.sio.emit("session_confirm", session_id, to=sid)
+
+    async def _join(self, sid: str, session_id: str, author_metadata: bool) -> None:
+        previous = self.visitors.get(sid)
+        if previous is not None:
+            for room in rooms_of(previous.session_id):
+                await self.sio.leave_room(sid, room)
+        plain, with_metadata = rooms_of(session_id)
+        # A coroutine since python-socketio 5.10: not awaiting it silently
+        # leaves the socket outside the room (RasaHQ/rasa#13027).
+        await self.sio.enter_room(sid, with_metadata if author_metadata else plain)
+        self.visitors[sid] = Visitor(session_id, author_metadata)
+
+    async def _send_history(self, sid: str, session_id: str) -> None:
+        try:
+            entries = await self.history(self.app, session_id)
+        except Exception:
+            log.exception("web chat: could not load the conversation so far")
+            return
+        if entries:
+            await self.sio.emit(HISTORY_EVENT, {"session_id": session_id, "messages": entries}, to=sid)
+
+    async def on_user_uttered(self, sid: str, data: Any = None) -> None:
+        if not isinstance(data, dict):
+            return
+        text = data.get("message")
+        if not isinstance(text, str) or not text.strip():
+            return
+        visitor = self.visitors.get(sid)
+        claimed = data.get("session_id")
+        if visitor is None:
+            # Rasa accepts a message from a socket that never asked for a
+            # session; join the room it names so the replies reach it.
+            if not (isinstance(claimed, str) and SESSION_ID.match(claimed)):
+                log.info("web chat: a message without a valid session id was ignored")
+                return
+            await self._join(sid, claimed, author_metadata=False)
+            visitor = self.visitors[sid]
+        elif claimed and claimed != visitor.session_id:
+            log.info("web chat: a message for another session than the socket's was ignored")
+            return
+
+        session_id = visitor.session_id
+        self.app[METRICS].inbound(CHANNEL)
+        # One turn at a time per conversation, so replies come out in order.
+        turn = self._turns.setdefault(session_id, Turn())
+        turn.users += 1
+        try:
+            async with turn.lock:
+                try:
+                    outcome = await self.app[ROUTER].handle(Inbound(CHANNEL, session_id, text))
+                    replies = outcome.replies
+                except Exception:
+                    # The router answers crises before anything that can fail;
+                    # this is for the rest, so nobody is left without a word.
+                    log.exception("web chat: the router failed on a message")
+                    replies = [Reply(text=FALLBACK_REPLY, author="system")]
+                for reply in replies:
+                    await self.send(session_id, reply)
+        finally:
+            turn.users -= 1
+            if turn.users == 0:
+                del self._turns[session_id]
+
+    async def send(self, session_id: str, reply: Reply) -> bool:
+        """Emit one reply to every page open on this conversation; True if one was connected here."""
+        present = False
+        for room, author_metadata in zip(rooms_of(session_id), (False, True)):
+            if not self._has_participants(room):
+                continue
+            present = True
+            for message in render(reply, author_metadata):
+                await self.sio.emit(BOT_EVENT, message, room=room)
+        return present
+
+    def _has_participants(self, room: str) -> bool:
+        return any(True for _ in self.sio.manager.get_participants("/", room))
+
+
+async def page(request: web.Request) -> web.Response:
+    contact = None
+    router = request.app.get(ROUTER)
+    if router is not None:
+        try:
+            contact = router.contact()
+        except Exception:
+            log.exception("web chat: could not read the program's contact details")
+    phone = getattr(contact, "phone", None)
+    html = request.app[TEMPLATE_ENV].get_template("index.html").render(
+        program_name=getattr(contact, "program_name", None) or "our program",
+        phone=phone,
+        phone_href=re.sub(r"[^0-9+]", "", phone or ""),
+        phone_hours=getattr(contact, "phone_hours", None),
+    )
+    return web.Response(text=html, content_type="text/html", headers=PAGE_HEADERS)
+
+
+async def socket_io_client(request: web.Request) -> web.StreamResponse:
+    if not SOCKET_IO_CLIENT.is_file():
+        return web.Response(status=404, text="socket.io-client is not installed: run `make install`")
+    return web.FileResponse(SOCKET_IO_CLIENT, headers={"Cache-Control": "no-cache"})
+
+
+# Everything the page needs comes from the gateway itself: no third party can
+# see who opens a chat about treatment.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+TEMPLATE_ENV: "web.AppKey[jinja2.Environment]" = web.AppKey("webchat_templates")
+
+
+async def _register_delivery(app: web.Application) -> None:
+    chat = app[WEBCHAT]
+    app[DELIVERIES].register(CHANNEL, chat.send)
+    if not SOCKET_IO_CLIENT.is_file():
+        log.warning("web chat: %s is missing; run `make install` (npm ci) for the page at /", SOCKET_IO_CLIENT.name)
+
+
+async def _hang_up(app: web.Application) -> None:
+    # aiohttp waits for open requests on shutdown: a page's long-poll would
+    # hold a stop for up to a minute.
+    sio = app[WEBCHAT].sio
+    if sio.eio.sockets:  # python-engineio raises on an empty asyncio.wait
+        await sio.eio.disconnect()
+    await sio.shutdown()
+
+
+def setup(app: web.Application, history: HistoryLoader = stored_history) -> WebChat:
+    """Attach the socket.io endpoint at /socket.io/, the page at / and its assets."""
+    sio = socketio.AsyncServer(
+        async_mode="aiohttp",
+        # Same origin only (python-engineio's default when None): the page
+        # is served by the gateway.
+        cors_allowed_origins=None,
+        max_http_buffer_size=MAX_TRANSPORT_BYTES,
+        logger=False,
+        engineio_logger=False,
+    )
+    sio.attach(app, socketio_path="socket.io")
+    chat = WebChat(app, sio, history)
+    app[WEBCHAT] = chat
+    app[TEMPLATE_ENV] = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    app.router.add_get("/", page)
+    app.router.add_get("/chat/vendor/socket.io.min.js", socket_io_client)
+    app.router.add_static("/chat/assets/", STATIC, show_index=False, follow_symlinks=False)
+    app.on_startup.append(_register_delivery)
+    app.on_shutdown.append(_hang_up)
+    return chat

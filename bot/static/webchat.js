@@ -1,0 +1,237 @@
+/* The helpline's own chat widget: Rasa's socketio protocol over socket.io-client.
+ *
+ * The session id lives in sessionStorage: it survives a reload of the tab but
+ * not the closing of it, so a shared computer does not reopen someone's
+ * conversation about treatment.
+ */
+(function () {
+  "use strict";
+
+  var STORAGE_KEY = "helpline-chat-session";
+  var REPLY_WAIT_MS = 30000;
+
+  var log = document.getElementById("messages");
+  var status = document.getElementById("status");
+  var form = document.getElementById("composer");
+  var input = document.getElementById("message");
+
+  var sessionId = readSession();
+  var confirmed = false;
+  var pending = [];
+  var replyTimer = null;
+
+  function readSession() {
+    try {
+      return window.sessionStorage.getItem(STORAGE_KEY);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function saveSession(id) {
+    try {
+      window.sessionStorage.setItem(STORAGE_KEY, id);
+    } catch (e) {
+      /* Private modes may refuse storage: the chat still works until a reload. */
+    }
+  }
+
+  function setStatus(text) {
+    if (status.textContent !== text) {
+      status.textContent = text;
+    }
+  }
+
+  function authorLabel(author, staffName) {
+    if (author === "visitor") {
+      return "You";
+    }
+    if (author === "staff") {
+      return staffName ? staffName + " (staff)" : "Staff member";
+    }
+    return "Assistant";
+  }
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function removeQuickReplies() {
+    var groups = log.querySelectorAll(".quick-replies");
+    for (var i = 0; i < groups.length; i++) {
+      groups[i].parentNode.removeChild(groups[i]);
+    }
+  }
+
+  function addMessage(author, text, staffName, quickReplies) {
+    var item = document.createElement("li");
+    item.className = "msg msg--" + (author === "system" ? "bot" : author);
+    if (author === "staff") {
+      item.setAttribute("data-staff-name", staffName || "");
+    }
+
+    var who = document.createElement("p");
+    who.className = "msg__author";
+    who.textContent = authorLabel(author, staffName);
+    var colon = document.createElement("span");
+    colon.className = "visually-hidden";
+    colon.textContent = ": ";
+    who.appendChild(colon);
+    item.appendChild(who);
+
+    if (text) {
+      var body = document.createElement("p");
+      body.className = "msg__text";
+      body.textContent = text;
+      item.appendChild(body);
+    }
+
+    if (quickReplies && quickReplies.length) {
+      var group = document.createElement("div");
+      group.className = "quick-replies";
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", "Suggested replies");
+      quickReplies.forEach(function (qr) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = qr.title;
+        button.addEventListener("click", function () {
+          send(qr.title, qr.payload || qr.title);
+          // The button is gone once chosen: keep the keyboard in the chat.
+          input.focus();
+        });
+        group.appendChild(button);
+      });
+      item.appendChild(group);
+    }
+
+    log.appendChild(item);
+    scrollToEnd();
+  }
+
+  function waitingForReply(on) {
+    window.clearTimeout(replyTimer);
+    if (on) {
+      setStatus("The assistant is replying…");
+      replyTimer = window.setTimeout(function () {
+        setStatus("Connected");
+      }, REPLY_WAIT_MS);
+    } else if (confirmed) {
+      setStatus("Connected");
+    }
+  }
+
+  function emitMessage(payload) {
+    socket.emit("user_uttered", { message: payload, session_id: sessionId });
+    waitingForReply(true);
+  }
+
+  function send(shown, payload) {
+    removeQuickReplies();
+    addMessage("visitor", shown);
+    if (confirmed && socket.connected) {
+      emitMessage(payload);
+    } else {
+      pending.push({ shown: shown, payload: payload });
+      setStatus("Not connected. Your message will be sent when the connection is back.");
+    }
+  }
+
+  function flushPending() {
+    while (pending.length) {
+      emitMessage(pending.shift().payload);
+    }
+  }
+
+  function showHistory(messages) {
+    // Re-rendering the whole log is not news: keep screen readers from
+    // reading every earlier message again.
+    log.setAttribute("aria-busy", "true");
+    log.textContent = "";
+    messages.forEach(function (m, i) {
+      var last = i === messages.length - 1;
+      addMessage(m.author, m.text, m.staff_name, last && !pending.length ? m.quick_replies : null);
+    });
+    // Typed while offline: not stored yet, sent right after the confirmation.
+    pending.forEach(function (p) {
+      addMessage("visitor", p.shown);
+    });
+    log.setAttribute("aria-busy", "false");
+  }
+
+  if (typeof window.io !== "function") {
+    setStatus("The chat could not load. Please call us instead, or in an emergency call 911.");
+    input.disabled = true;
+    document.getElementById("send").disabled = true;
+    return;
+  }
+
+  var socket = window.io({ path: "/socket.io/" });
+
+  socket.on("connect", function () {
+    setStatus("Connecting…");
+    socket.emit("session_request", { session_id: sessionId, features: ["author_metadata"] });
+  });
+
+  socket.on("session_confirm", function (data) {
+    var id = data && data.session_id ? data.session_id : data;
+    if (id !== sessionId) {
+      // A new conversation: nothing of an older one stays on screen.
+      log.textContent = "";
+      sessionId = id;
+      saveSession(id);
+    }
+    confirmed = true;
+    setStatus("Connected");
+    flushPending();
+  });
+
+  socket.on("session_history", function (data) {
+    if (data && data.session_id === sessionId && Array.isArray(data.messages)) {
+      showHistory(data.messages);
+    }
+  });
+
+  socket.on("bot_uttered", function (message) {
+    if (!message || typeof message !== "object") {
+      return;
+    }
+    var meta = message.metadata || {};
+    var text = typeof message.text === "string" ? message.text : "";
+    var quickReplies = message.quick_replies || message.buttons || null;
+    if (!text && !quickReplies) {
+      return; // custom payloads: nothing this page shows
+    }
+    waitingForReply(false);
+    addMessage(meta.author || "bot", text, meta.staff_name, quickReplies);
+  });
+
+  socket.on("disconnect", function () {
+    confirmed = false;
+    waitingForReply(false);
+    setStatus("Connection lost. Reconnecting…");
+  });
+
+  socket.io.on("reconnect_failed", function () {
+    setStatus("The chat is offline. Please reload the page, or call us. In an emergency call 911.");
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) {
+      input.focus();
+      return;
+    }
+    input.value = "";
+    send(text, text);
+    input.focus();
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+    }
+  });
+})();
