@@ -1,50 +1,72 @@
-"""JSON API for integrations and tests, behind a bearer token (BOT_API_TOKEN)."""
+"""JSON API for integrations and tests, behind a bearer token (BOT_API_TOKEN).
+
+With no token configured the API is off: every /api/ path answers 503 and says
+how to turn it on, rather than being open.
+"""
 
 from __future__ import annotations
 
 import hmac
+import json
+from datetime import date, datetime
+from typing import Any
 
 from aiohttp import web
 
-from bot.store import repository as repo
+from bot.store import conversations as convo
 from bot.web_keys import DB, SETTINGS
 
 
-def authorized(request: web.Request) -> bool:
-    expected = request.app[SETTINGS].bot_api_token
-    given = request.headers.get("Authorization", "")
-    if not expected or not given.startswith("Bearer "):
-        return False
-    return hmac.compare_digest(given[len("Bearer "):].encode(), expected.encode())
+def json_dumps(data: Any) -> str:
+    return json.dumps(data, default=lambda v: v.isoformat() if isinstance(v, (datetime, date)) else str(v))
+
+
+def bearer_token(request: web.Request) -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 @web.middleware
 async def require_token(request: web.Request, handler):
-    if request.path.startswith("/api/") and not authorized(request):
-        if not request.app[SETTINGS].bot_api_token:
-            message = "the API is off: set BOT_API_TOKEN to enable it"
-        else:
-            message = "a valid 'Authorization: Bearer <token>' header is required"
-        return web.json_response({"error": message}, status=401, headers={"WWW-Authenticate": "Bearer"})
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    expected = request.app[SETTINGS].bot_api_token
+    if not expected:
+        return web.json_response({"error": "the API is off: set BOT_API_TOKEN to enable it"}, status=503)
+    if not hmac.compare_digest(bearer_token(request).encode(), expected.encode()):
+        return web.json_response(
+            {"error": "a valid 'Authorization: Bearer <token>' header is required"},
+            status=401, headers={"WWW-Authenticate": "Bearer"},
+        )
     return await handler(request)
 
 
-async def conversation(request: web.Request) -> web.Response:
-    data = await request.app[DB].run(repo.conversation_transcript, request.match_info["id"])
+def found(data: Any, what: str) -> web.Response:
     if data is None:
-        return web.json_response({"error": "no such conversation"}, status=404)
-    return web.json_response(data, dumps=repo.json_dumps)
+        return web.json_response({"error": f"no such {what}"}, status=404)
+    return web.json_response(data, dumps=json_dumps)
+
+
+async def conversation(request: web.Request) -> web.Response:
+    return found(await request.app[DB].run(convo.conversation_transcript, request.match_info["id"]), "conversation")
+
+
+async def conversation_by_address(request: web.Request) -> web.Response:
+    data = await request.app[DB].run(
+        convo.conversation_by_address, request.match_info["channel"], request.match_info["address"]
+    )
+    return found(data, "conversation")
 
 
 async def handoffs(request: web.Request) -> web.Response:
     conversation_id = request.query.get("conversation")
     if not conversation_id:
         return web.json_response({"error": "give ?conversation=ID"}, status=400)
-    data = await request.app[DB].run(repo.handoffs_of, conversation_id)
-    return web.json_response(data, dumps=repo.json_dumps)
+    return found(await request.app[DB].run(convo.handoffs_of, conversation_id), "conversation")
 
 
 def setup(app: web.Application) -> None:
     app.middlewares.append(require_token)
+    app.router.add_get("/api/conversations/by-address/{channel}/{address}", conversation_by_address)
     app.router.add_get("/api/conversations/{id}", conversation)
     app.router.add_get("/api/handoffs", handoffs)

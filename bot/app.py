@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
-from typing import AsyncIterator
+from typing import AsyncIterator, Sequence
 
 import aiohttp
 from aiohttp import web
@@ -22,6 +23,9 @@ from bot.web_keys import DB, DELIVERIES, HTTP, METRICS, RASA, ROUTER, SETTINGS
 
 log = logging.getLogger(__name__)
 
+# Channels that other modules provide; each is wired in when it is present.
+OPTIONAL_CHANNELS = ("bot.channels.webchat", "bot.channels.sms")
+
 
 def contact_from_profile(path) -> Contact:
     profile = load_profile(path)
@@ -30,20 +34,37 @@ def contact_from_profile(path) -> Contact:
 
 async def resources(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    db = Database(settings.database_url)
-    await db.migrate()
-    http = aiohttp.ClientSession()
     contact = contact_from_profile(settings.program_profile)
+    db = Database(settings.database_url)
+    try:
+        await db.migrate()
+    except Exception:
+        db.dispose()
+        raise
+    http = aiohttp.ClientSession()
     app[DB] = db
     app[HTTP] = http
-    app[RASA] = RasaClient(http, settings.rasa_url)
-    app[ROUTER] = Router(db, app[RASA], contact=lambda: contact)
+    app[RASA] = RasaClient(http, settings.rasa_url, token=settings.rasa_token)
+    app[ROUTER] = Router(db, app[RASA], contact=lambda: contact, metrics=app[METRICS], deliveries=app[DELIVERIES])
     yield
     await http.close()
     db.dispose()
 
 
-def create_app(settings: Settings) -> web.Application:
+def setup_optional_channels(app: web.Application, modules: Sequence[str] = OPTIONAL_CHANNELS) -> None:
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            # Only a missing piece of our own is skipped; a missing library is an install error.
+            if not (exc.name or "").startswith("bot."):
+                raise
+            log.warning("channel %s is not available (%s); starting without it", name, exc)
+            continue
+        module.setup(app)
+
+
+def create_app(settings: Settings, channels: Sequence[str] = OPTIONAL_CHANNELS) -> web.Application:
     app = web.Application(client_max_size=256 * 1024)
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
@@ -52,4 +73,5 @@ def create_app(settings: Settings) -> web.Application:
     health.setup(app)
     api.setup(app)
     rest.setup(app)
+    setup_optional_channels(app, channels)
     return app

@@ -13,9 +13,12 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, session: aiohttp.ClientSession, base_url: str, timeout: float = 20.0):
+    def __init__(
+        self, session: aiohttp.ClientSession, base_url: str, token: Optional[str] = None, timeout: float = 30.0
+    ):
         self._session = session
         self._base = base_url.rstrip("/")
+        self._token = token
         self._timeout = aiohttp.ClientTimeout(total=timeout)
 
     async def send(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
@@ -41,8 +44,12 @@ class RasaClient:
         return replies
 
     async def healthy(self) -> bool:
+        """Up, and (when we hold the API token) with a model loaded."""
+        url, params = (f"{self._base}/status", {"token": self._token}) if self._token else (f"{self._base}/", {})
         try:
-            async with self._session.get(f"{self._base}/", timeout=aiohttp.ClientTimeout(total=2)) as resp:
-                return resp.status == 200
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+            async with self._session.get(url, params=params, timeout=aiohttp.ClientTimeout(total=2)) as resp:
+                if resp.status != 200:
+                    return False
+                return bool((await resp.json(content_type=None)).get("model_id")) if self._token else True
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError, AttributeError):
             return False

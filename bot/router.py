@@ -7,20 +7,24 @@ is logged and never costs the visitor the crisis lines.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from bot import safety, waiting
+from bot.delivery import Deliveries
+from bot.metrics import Metrics
 from bot.rasa_client import RasaClient, RasaUnavailable
-from bot.store import repository as repo
+from bot.store import conversations as convo
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
 
-PRIORITY_RANK = {"normal": 0, "urgent": 1, "crisis": 2}
+PRIORITIES = ("normal", "urgent", "crisis")
+CRISIS_REASON = "Crisis: the safety net recognised a message that may mean someone is in danger."
+UNAVAILABLE_REASON = "assistant unavailable"
 
 
 @dataclass
@@ -28,7 +32,7 @@ class Reply:
     """One message for the visitor, in the channel-neutral shape of Rasa's REST replies."""
 
     text: Optional[str] = None
-    buttons: List[Dict[str, str]] = field(default_factory=list)
+    buttons: List[Dict[str, Any]] = field(default_factory=list)
     custom: Optional[Dict[str, Any]] = None
     author: str = "bot"  # bot | system | staff
     staff_name: Optional[str] = None
@@ -44,6 +48,10 @@ class Reply:
         if self.staff_name:
             out["staff_name"] = self.staff_name
         return out
+
+    def stored(self):
+        payload = {"buttons": self.buttons, "custom": self.custom} if (self.buttons or self.custom) else None
+        return (self.author, self.text or "", payload, self.staff_name)
 
 
 @dataclass
@@ -62,7 +70,7 @@ class Outcome:
     duplicate: bool = False
 
 
-# Events for the staff console (queue changes, crisis alerts, new messages).
+# Events for the staff console: "crisis", "queue", "message".
 Notify = Callable[[str, Dict[str, Any]], Awaitable[None]]
 
 
@@ -78,120 +86,180 @@ class Router:
         contact: Callable[[], waiting.Contact],
         staff_online: Callable[[], int] = lambda: 0,
         notify: Notify = _no_notify,
+        metrics: Optional[Metrics] = None,
+        deliveries: Optional[Deliveries] = None,
     ):
         self.db = db
         self.rasa = rasa
         self.contact = contact
         self.staff_online = staff_online
         self.notify = notify
+        self.metrics = metrics or Metrics()
+        self.deliveries = deliveries or Deliveries()
 
     async def handle(self, msg: Inbound) -> Outcome:
+        started = time.monotonic()
         assessment = safety.assess(msg.text)
         if assessment.is_crisis:
-            return await self._crisis(msg, assessment)
+            outcome = await self._crisis(msg, assessment)
+        else:
+            outcome = await self._route(msg)
+        self.metrics.reply_seconds.labels(channel=msg.channel).observe(time.monotonic() - started)
+        return outcome
 
-        recorded = await self.db.run(
-            repo.record_visitor_message, msg.channel, msg.address, msg.text, msg.channel_message_id
-        )
+    async def _route(self, msg: Inbound) -> Outcome:
+        try:
+            recorded = await self.db.run(
+                convo.record_visitor_message, msg.channel, msg.address, msg.text, msg.channel_message_id
+            )
+        except Exception:
+            log.exception("could not record a message on %s", msg.channel)
+            return Outcome(None, [Reply(text=waiting.trouble(self.contact()), author="system")])
         if recorded is None:
             return Outcome(None, [], duplicate=True)
         conversation_id, mode = recorded
-        if mode in ("waiting", "human"):
-            replies = await self._while_with_staff(conversation_id, mode, msg.text)
-        else:
-            replies = await self._ask_bot(conversation_id, msg)
-        await self._record_replies(conversation_id, replies)
-        await self.notify("message", {"conversation_id": conversation_id})
+        replies: List[Reply] = []
+        try:
+            if mode == "waiting":
+                replies = await self._while_waiting(conversation_id, msg)
+            elif mode == "bot":
+                replies = await self._ask_bot(conversation_id, msg)
+            # In human mode staff answer in their own words.
+            await self._record(conversation_id, replies)
+        except Exception:
+            log.exception("could not finish the turn of %s", conversation_id)
+            replies = replies or [Reply(text=waiting.trouble(self.contact()), author="system")]
+        await self._notify("message", {"conversation_id": conversation_id})
         return Outcome(conversation_id, replies)
 
     # -- crisis ------------------------------------------------------------
     async def _crisis(self, msg: Inbound, assessment: safety.Assessment) -> Outcome:
         replies = [Reply(text=safety.crisis_reply(about_other=assessment.about_other), author="system")]
+        self.metrics.crises.labels(channel=msg.channel).inc()
         conversation_id = None
         try:
             recorded = await self.db.run(
-                repo.record_visitor_message, msg.channel, msg.address, msg.text, msg.channel_message_id
+                convo.record_visitor_message, msg.channel, msg.address, msg.text, msg.channel_message_id
             )
             if recorded is None:
                 # A retry of a message already answered: answer the same again.
                 return Outcome(None, replies, duplicate=True)
             conversation_id, mode = recorded
-            summary = f"Safety net ({assessment.category}, {assessment.matched}): \"{msg.text[:500]}\""
-            handoff = await self.db.run(
-                repo.request_person, conversation_id, "crisis", "crisis", summary
-            )
-            if mode == "bot":
+            summary = f'Safety net ({assessment.category}: "{assessment.matched}"): "{msg.text[:500]}"'
+            handoff = await self.db.run(convo.request_person, conversation_id, CRISIS_REASON, "crisis", summary)
+            self.metrics.handoffs.labels(priority="crisis").inc()
+            if mode != "human":
                 replies.append(Reply(text=await self._acknowledge(handoff), author="system"))
-            await self._record_replies(conversation_id, replies)
-            await self.notify("crisis", {"conversation_id": conversation_id, "handoff_id": handoff["id"]})
-        except Exception:  # the visitor still gets the crisis lines
+            await self._record(conversation_id, replies)
+            await self._notify("crisis", {"conversation_id": conversation_id, "handoff_id": handoff["id"]})
+        except Exception:
             log.exception("crisis path: could not record or escalate")
         return Outcome(conversation_id, replies)
 
     # -- bot mode ----------------------------------------------------------
     async def _ask_bot(self, conversation_id: str, msg: Inbound) -> List[Reply]:
+        metadata = {**(msg.metadata or {}), "channel": msg.channel}
         try:
-            rasa_replies = await self.rasa.send(conversation_id, msg.text, {"channel": msg.channel})
+            rasa_replies = await self.rasa.send(conversation_id, msg.text, metadata)
         except RasaUnavailable as exc:
-            log.warning("assistant unavailable for %s: %s", conversation_id, exc)
-            handoff = await self.db.run(
-                repo.request_person, conversation_id, "assistant unavailable", "urgent",
-                f"The assistant could not answer: \"{msg.text[:500]}\"",
-            )
-            await self.notify("queue", {"handoff_id": handoff["id"]})
-            return [Reply(text=waiting.assistant_unavailable(self.contact()), author="system")]
+            return await self._assistant_unavailable(conversation_id, msg, exc)
 
         replies: List[Reply] = []
         for r in rasa_replies:
             custom = r.get("custom") if isinstance(r.get("custom"), dict) else None
-            handoff_request = custom.get("handoff") if custom else None
-            if handoff_request:
-                replies.extend(await self._open_handoff(conversation_id, handoff_request, custom))
+            request = custom.get("handoff") if custom else None
+            if isinstance(request, dict):
+                # The control payload stays inside; whatever rides along goes on.
+                rest = {k: v for k, v in custom.items() if k != "handoff"}
+                if rest:
+                    replies.append(Reply(custom=rest))
+                replies.append(await self._open_handoff(conversation_id, request, custom.get("screen_result")))
                 continue
             if r.get("text") or r.get("buttons") or custom:
                 replies.append(Reply(text=r.get("text"), buttons=r.get("buttons") or [], custom=custom))
         return replies
 
-    async def _open_handoff(self, conversation_id: str, request: Dict[str, Any], custom: Dict[str, Any]) -> List[Reply]:
-        priority = request.get("priority") if request.get("priority") in PRIORITY_RANK else "normal"
-        summary = str(request.get("summary") or "")
+    async def _assistant_unavailable(self, conversation_id: str, msg: Inbound, exc: Exception) -> List[Reply]:
+        log.warning("assistant unavailable for %s: %s", conversation_id, exc)
+        self.metrics.assistant_failures.inc()
+        try:
+            handoff = await self.db.run(
+                convo.request_person, conversation_id, UNAVAILABLE_REASON, "urgent",
+                f'The assistant could not answer ({exc}): "{msg.text[:500]}"',
+            )
+            self.metrics.handoffs.labels(priority="urgent").inc()
+            await self._notify("queue", {"conversation_id": conversation_id, "handoff_id": handoff["id"]})
+        except Exception:
+            log.exception("could not open a handoff for %s", conversation_id)
+        return [Reply(text=waiting.assistant_unavailable(self.contact()), author="system")]
+
+    async def _open_handoff(
+        self, conversation_id: str, request: Dict[str, Any], screen_result: Optional[Dict[str, Any]]
+    ) -> Reply:
+        priority = request.get("priority") if request.get("priority") in PRIORITIES else "normal"
         handoff = await self.db.run(
-            repo.request_person, conversation_id, str(request.get("reason") or "handoff"), priority, summary,
-            custom.get("screen_result"),
+            convo.request_person, conversation_id, str(request.get("reason") or "handoff requested"), priority,
+            str(request.get("summary") or ""), screen_result,
         )
-        await self.notify("crisis" if priority == "crisis" else "queue", {"conversation_id": conversation_id,
-                                                                       "handoff_id": handoff["id"]})
-        return [Reply(text=await self._acknowledge(handoff), author="system")]
+        self.metrics.handoffs.labels(priority=priority).inc()
+        await self._notify("crisis" if priority == "crisis" else "queue",
+                           {"conversation_id": conversation_id, "handoff_id": handoff["id"]})
+        return Reply(text=await self._acknowledge(handoff), author="system")
 
     async def _acknowledge(self, handoff: Dict[str, Any]) -> str:
-        position = await self.db.run(repo.queue_position, handoff["id"])
+        position = await self.db.run(convo.queue_position, handoff["id"])
         return waiting.acknowledgement(position, self.staff_online(), self.contact())
 
-    # -- waiting for or talking with staff ----------------------------------
-    async def _while_with_staff(self, conversation_id: str, mode: str, text: str) -> List[Reply]:
-        if mode == "human":
-            return []  # staff answer in their own words
-        handoff = await self.db.run(repo.open_handoff_of, conversation_id)
+    # -- waiting for staff -------------------------------------------------
+    async def _while_waiting(self, conversation_id: str, msg: Inbound) -> List[Reply]:
+        handoff = await self.db.run(convo.open_handoff_of, conversation_id)
         if handoff is None:
-            return []
+            # Waiting with no ticket (resolved elsewhere): the assistant takes over again.
+            await self.db.run(convo.hand_back, conversation_id, None)
+            return await self._ask_bot(conversation_id, msg)
         replies: List[Reply] = []
-        callback = waiting.parse_callback(text) if not handoff.get("callback_number") else None
+        callback = waiting.parse_callback(msg.text) if not handoff.get("callback_number") else None
         if callback:
             number, when = callback
-            await self.db.run(repo.save_callback, handoff["id"], number, when)
+            await self.db.run(convo.save_callback, handoff["id"], number, when)
             replies.append(Reply(text=waiting.callback_saved(number, when), author="system"))
         else:
-            position = await self.db.run(repo.queue_position, handoff["id"])
+            position = await self.db.run(convo.queue_position, handoff["id"])
             replies.append(Reply(text=waiting.still_waiting(position, self.staff_online()), author="system"))
         waited = (datetime.now(timezone.utc) - handoff["created_at"]).total_seconds()
-        if waiting.should_repeat_crisis_lines(waited, handoff.get("crisis_lines_repeated", False)):
-            await self.db.run(repo.mark_crisis_lines_repeated, handoff["id"])
+        if waiting.should_repeat_crisis_lines(waited, handoff["crisis_lines_repeated"]):
+            await self.db.run(convo.mark_crisis_lines_repeated, handoff["id"])
             replies.append(Reply(text=waiting.CRISIS_LINES, author="system"))
         return replies
 
-    async def _record_replies(self, conversation_id: str, replies: List[Reply]) -> None:
-        for r in replies:
-            await self.db.run(
-                repo.record_reply, conversation_id, r.author, r.text or "",
-                {"buttons": r.buttons, "custom": r.custom} if (r.buttons or r.custom) else None,
-            )
+    # -- staff -------------------------------------------------------------
+    async def staff_says(self, conversation_id: str, staff_name: str, text: str) -> bool:
+        """Record a staff message and push it to the visitor's channel; True if it was delivered."""
+        reply = Reply(text=text, author="staff", staff_name=staff_name)
+        await self._record(conversation_id, [reply])
+        return await self._push(conversation_id, reply)
+
+    async def hand_back(self, conversation_id: str, note: Optional[str] = None) -> bool:
+        """Staff return the visitor to the assistant, who says so."""
+        if not await self.db.run(convo.hand_back, conversation_id, note):
+            return False
+        reply = Reply(text=waiting.back_to_bot(), author="system")
+        await self._record(conversation_id, [reply])
+        await self._push(conversation_id, reply)
+        await self._notify("queue", {"conversation_id": conversation_id})
+        return True
+
+    async def _push(self, conversation_id: str, reply: Reply) -> bool:
+        where = await self.db.run(convo.address_of, conversation_id)
+        return bool(where) and await self.deliveries.deliver(where[0], where[1], reply)
+
+    # -- plumbing ----------------------------------------------------------
+    async def _record(self, conversation_id: str, replies: List[Reply]) -> None:
+        if replies:
+            await self.db.run(convo.record_replies, conversation_id, [r.stored() for r in replies])
+
+    async def _notify(self, kind: str, data: Dict[str, Any]) -> None:
+        try:
+            await self.notify(kind, data)
+        except Exception:
+            log.exception("could not notify staff of %s", kind)

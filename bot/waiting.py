@@ -72,6 +72,13 @@ def assistant_unavailable(contact: Contact) -> str:
     )
 
 
+def trouble(contact: Contact) -> str:
+    """When the gateway itself failed: no promise that anything was saved."""
+    call = f" Please try again in a moment, or call us at {contact.phone}." if contact.phone else (
+        " Please try again in a moment.")
+    return f"Sorry, something went wrong on our side.{call} If you are in danger, call 911, or call or text 988."
+
+
 def back_to_bot() -> str:
     return "You're back with the automated assistant. Ask me anything, or ask for a person again at any time."
 

@@ -1,4 +1,8 @@
-"""REST: the same request and reply shape as Rasa's REST channel."""
+"""REST: the same request and reply shape as Rasa's REST channel.
+
+There is no length limit below the app's body limit: a long message may be
+the one that needs the crisis lines.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from bot.router import Inbound
 from bot.web_keys import METRICS, ROUTER
 
 MAX_SENDER = 128
-MAX_MESSAGE = 4000
 
 
 def bad_request(message: str) -> web.Response:
@@ -27,8 +30,6 @@ async def webhook(request: web.Request) -> web.Response:
         return bad_request(f"'sender' must be a non-empty string of at most {MAX_SENDER} characters")
     if not isinstance(message, str) or not message.strip():
         return bad_request("'message' must be a non-empty string")
-    if len(message) > MAX_MESSAGE:
-        return bad_request(f"'message' is longer than {MAX_MESSAGE} characters")
     if metadata is not None and not isinstance(metadata, dict):
         return bad_request("'metadata' must be an object")
     request.app[METRICS].inbound("rest")

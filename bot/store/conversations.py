@@ -36,6 +36,22 @@ def record_reply(
     repo.add_message(s, s.get(Conversation, conversation_id), author, text, payload=payload, staff_name=staff_name)
 
 
+StoredReply = Tuple[str, str, Optional[Dict[str, Any]], Optional[str]]
+
+
+def record_replies(s: Session, conversation_id: str, replies: List[StoredReply]) -> None:
+    """Several (author, text, payload, staff_name) at once, in one transaction."""
+    conversation = s.get(Conversation, conversation_id)
+    for author, text, payload, staff_name in replies:
+        repo.add_message(s, conversation, author, text, payload=payload, staff_name=staff_name)
+
+
+def address_of(s: Session, conversation_id: str) -> Optional[Tuple[str, str]]:
+    """(channel, address) of a conversation, for sending outside a request."""
+    conversation = s.get(Conversation, conversation_id)
+    return (conversation.channel, conversation.address) if conversation else None
+
+
 def request_person(
     s: Session, conversation_id: str, reason: str, priority: str, summary: str,
     screen_result: Optional[Dict[str, Any]] = None,

@@ -65,3 +65,12 @@ def db(database_url) -> Iterator[Database]:
     upgrade(database.engine)
     yield database
     database.dispose()
+
+
+@pytest.fixture
+async def fake_rasa():
+    from fakes import FakeRasa
+
+    rasa = await FakeRasa().start()
+    yield rasa
+    await rasa.close()

@@ -28,7 +28,8 @@ def test_first_message_opens_a_conversation_in_bot_mode_and_later_ones_join_it(d
     other, _ = visitor(db, "hi", address="+15550100002")
     assert mode == "bot" and again == cid and other != cid
     transcript = db.call(convo.conversation_transcript, cid)
-    assert [(m["author"], m["text"]) for m in transcript["messages"]] == [("visitor", "hi"), ("visitor", "still there?")]
+    assert [(m["author"], m["text"]) for m in transcript["messages"]] == [
+        ("visitor", "hi"), ("visitor", "still there?")]
 
 
 @pytest.mark.parametrize(
@@ -51,7 +52,7 @@ def test_the_same_message_arriving_at_once_from_many_threads_is_stored_once(db):
         results = list(pool.map(lambda _: visitor(db, "hi", sid="SMrace"), range(8)))
     assert sum(r is not None for r in results) == 1
     with db.sessions() as s:
-        assert s.execute(select(Message)).scalars().all().__len__() == 1
+        assert len(s.execute(select(Message)).scalars().all()) == 1
         assert len(s.execute(select(Conversation)).scalars().all()) == 1
 
 

@@ -63,3 +63,10 @@ def test_crisis_lines_are_repeated_once_when_the_wait_grows(waited, repeated, ex
 def test_unavailable_apology_has_phone_and_crisis_lines():
     text = waiting.assistant_unavailable(FULL)
     assert "(555) 010-0100" in text and "911" in text and "988" in text
+
+
+@pytest.mark.parametrize("contact, phone_said", [(FULL, True), (BARE, False)])
+def test_trouble_promises_nothing_and_still_gives_the_crisis_lines(contact, phone_said):
+    text = waiting.trouble(contact)
+    assert "saved" not in text and "911" in text and "988" in text
+    assert ("(555) 010-0100" in text) is phone_said

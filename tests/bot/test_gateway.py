@@ -1,0 +1,194 @@
+"""The gateway app over HTTP: REST channel, API, health and metrics (fake Rasa, SQLite)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from fakes import dead_url
+
+from bot.app import create_app, setup_optional_channels
+from bot.config import Settings
+from bot.web_keys import ROUTER
+
+TOKEN = "api-token-for-tests"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def settings_for(tmp_path, rasa_url, **overrides) -> Settings:
+    settings = Settings.from_env({
+        "DATABASE_URL": f"sqlite:///{tmp_path}/gateway.db",
+        "RASA_URL": rasa_url,
+        "ACTION_SERVER_URL": rasa_url,  # the fake also answers the action server's /health
+        "BOT_API_TOKEN": TOKEN,
+        "RASA_TOKEN": "rasa-token",
+    })
+    return dataclasses.replace(settings, **overrides)
+
+
+@pytest.fixture
+async def client_for(tmp_path):
+    clients = []
+
+    async def make(settings: Settings, channels=()) -> TestClient:
+        client = TestClient(TestServer(create_app(settings, channels=channels), host="127.0.0.1"))
+        await client.start_server()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.close()
+
+
+@pytest.fixture
+async def client(client_for, tmp_path, fake_rasa):
+    return await client_for(settings_for(tmp_path, fake_rasa.url))
+
+
+async def say(client, sender, message, **extra):
+    resp = await client.post("/webhooks/rest/webhook", json={"sender": sender, "message": message, **extra})
+    assert resp.status == 200, await resp.text()
+    return await resp.json()
+
+
+async def test_rest_replies_in_rasas_shape(client, fake_rasa):
+    fake_rasa.says({"text": "IOP is a structured program.", "buttons": [{"title": "Cost", "payload": "/cost"}]},
+                   {"custom": {"screen_result": {"level": "iop"}}})
+    assert await say(client, "alice", "what is iop", metadata={"page": "/faq"}) == [
+        {"recipient_id": "alice", "text": "IOP is a structured program.",
+         "buttons": [{"title": "Cost", "payload": "/cost"}]},
+        {"recipient_id": "alice", "custom": {"screen_result": {"level": "iop"}}},
+    ]
+    assert fake_rasa.received[0]["metadata"] == {"page": "/faq", "channel": "rest"}
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("not json", "must be JSON"),
+        ([1, 2], "must be a JSON object"),
+        ({"message": "hi"}, "'sender'"),
+        ({"sender": "  ", "message": "hi"}, "'sender'"),
+        ({"sender": "x" * 129, "message": "hi"}, "'sender'"),
+        ({"sender": "a", "message": ""}, "'message'"),
+        ({"sender": "a", "message": 5}, "'message'"),
+        ({"sender": "a", "message": "hi", "metadata": "x"}, "'metadata'"),
+    ],
+)
+async def test_rest_refuses_malformed_requests_with_a_reason(client, body, message):
+    kwargs = {"data": body} if isinstance(body, str) else {"json": body}
+    resp = await client.post("/webhooks/rest/webhook", **kwargs)
+    assert resp.status == 400
+    assert message in (await resp.json())["error"]
+
+
+async def test_the_api_shows_the_transcript_and_the_handoffs(client, fake_rasa):
+    fake_rasa.says({"text": "Asking someone."},
+                   {"custom": {"handoff": {"reason": "Visitor asked for a person.", "priority": "normal"}}})
+    await say(client, "bob", "a real person please")
+    resp = await client.get("/api/conversations/by-address/rest/bob", headers=AUTH)
+    conversation = await resp.json()
+    assert conversation["mode"] == "waiting" and conversation["channel"] == "rest"
+    assert [m["author"] for m in conversation["messages"]] == ["visitor", "bot", "system"]
+    by_id = await (await client.get(f"/api/conversations/{conversation['id']}", headers=AUTH)).json()
+    assert by_id == conversation
+    resp = await client.get(f"/api/handoffs?conversation={conversation['id']}", headers=AUTH)
+    [ticket] = await resp.json()
+    assert (ticket["reason"], ticket["priority"], ticket["status"]) == ("Visitor asked for a person.", "normal", "open")
+    assert ticket["created_at"].endswith("+00:00")
+
+
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("/api/conversations/nope", 404),
+        ("/api/conversations/by-address/rest/nobody", 404),
+        ("/api/handoffs", 400),
+        ("/api/handoffs?conversation=nope", 200),
+    ],
+)
+async def test_api_answers_for_what_does_not_exist(client, path, status):
+    assert (await client.get(path, headers=AUTH)).status == status
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}, {"Authorization": f"Basic {TOKEN}"}],
+)
+async def test_api_needs_the_bearer_token(client, headers):
+    resp = await client.get("/api/handoffs?conversation=x", headers=headers)
+    assert resp.status == 401
+    assert resp.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def test_without_a_token_the_api_is_off_and_says_so(client_for, tmp_path, fake_rasa):
+    client = await client_for(settings_for(tmp_path, fake_rasa.url, bot_api_token=None))
+    resp = await client.get("/api/handoffs?conversation=x", headers={"Authorization": "Bearer "})
+    assert resp.status == 503
+    assert "BOT_API_TOKEN" in (await resp.json())["error"]
+    assert (await client.get("/healthz")).status == 200  # the rest is not affected
+
+
+async def test_healthz_reports_each_part(client):
+    resp = await client.get("/healthz")
+    assert resp.status == 200
+    assert await resp.json() == {"gateway": "ok", "database": "ok", "rasa": "ok", "action_server": "ok"}
+
+
+async def test_healthz_with_rasa_down_still_serves_and_says_what_is_down(client_for, tmp_path):
+    client = await client_for(settings_for(tmp_path, dead_url()))
+    resp = await client.get("/healthz")
+    assert resp.status == 200
+    assert await resp.json() == {"gateway": "ok", "database": "ok", "rasa": "down", "action_server": "down"}
+
+
+async def test_rest_with_rasa_down_still_answers_a_crisis_first(client_for, tmp_path):
+    client = await client_for(settings_for(tmp_path, dead_url()))
+    replies = await say(client, "carol", "i want to kill myself")
+    assert "988" in replies[0]["text"] and "911" in replies[0]["text"]
+    replies = await say(client, "dave", "what are your hours")
+    assert "(555) 010-0147" in replies[0]["text"]  # the program phone, from program.yml
+
+
+async def test_metrics_are_prometheus_text(client, fake_rasa):
+    await say(client, "erin", "hello")
+    resp = await client.get("/metrics")
+    assert resp.status == 200 and resp.content_type == "text/plain"
+    body = await resp.text()
+    assert 'helpline_inbound_messages_total{channel="rest"} 1.0' in body
+    assert "helpline_reply_seconds_bucket" in body
+
+
+async def test_the_router_is_shared_by_the_app(client):
+    assert client.server.app[ROUTER].contact().phone == "(555) 010-0147"
+
+
+def test_a_missing_channel_module_is_skipped_with_a_warning(caplog):
+    from aiohttp import web
+
+    with caplog.at_level(logging.WARNING):
+        setup_optional_channels(web.Application(), ["bot.channels.does_not_exist"])
+    assert "bot.channels.does_not_exist" in caplog.text
+
+
+def test_a_channel_missing_a_library_is_an_error(tmp_path, monkeypatch):
+    from aiohttp import web
+
+    (tmp_path / "needs_lib.py").write_text("import surely_not_installed_lib\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError):
+        setup_optional_channels(web.Application(), ["needs_lib"])
+
+
+def test_present_channel_modules_are_set_up(tmp_path, monkeypatch):
+    from aiohttp import web
+
+    (tmp_path / "fake_channel.py").write_text(
+        "def setup(app):\n    app.router.add_get('/fake', lambda request: None)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    app = web.Application()
+    setup_optional_channels(app, ["fake_channel"])
+    assert any(r.resource.canonical == "/fake" for r in app.router.routes())

@@ -1,0 +1,326 @@
+"""The router against a fake Rasa on 127.0.0.1 and the real store (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import List
+
+import aiohttp
+import pytest
+from fakes import dead_url
+from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
+
+from bot.delivery import Deliveries
+from bot.metrics import Metrics
+from bot.rasa_client import RasaClient
+from bot.router import CRISIS_REASON, UNAVAILABLE_REASON, Inbound, Reply, Router
+from bot.store import conversations as convo
+from bot.store.models import Handoff, utcnow
+from bot.waiting import Contact
+
+CONTACT = Contact("Test IOP", "(555) 010-0100", "weekdays 9 to 5")
+CRISIS = "i want to kill myself"
+CRISIS_ABOUT_FRIEND = "my friend took a bottle of pills and wont wake up"
+FAQ = "how much does iop cost"
+
+
+@pytest.fixture
+async def http():
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+class Recorder:
+    def __init__(self):
+        self.events = []
+        self.delivered = []
+
+    async def notify(self, kind, data):
+        self.events.append((kind, data))
+
+    async def deliver(self, address, reply):
+        self.delivered.append((address, reply))
+        return True
+
+
+@pytest.fixture
+def recorder():
+    return Recorder()
+
+
+def make_router(db, http, rasa_url, recorder, staff_online=0):
+    deliveries = Deliveries()
+    deliveries.register("sms", recorder.deliver)
+    return Router(db, RasaClient(http, rasa_url, timeout=5), contact=lambda: CONTACT,
+                  staff_online=lambda: staff_online, notify=recorder.notify, metrics=Metrics(),
+                  deliveries=deliveries)
+
+
+@pytest.fixture
+def router(db, http, fake_rasa, recorder):
+    return make_router(db, http, fake_rasa.url, recorder)
+
+
+def texts(replies: List[Reply]) -> List[str]:
+    return [r.text for r in replies if r.text]
+
+
+def is_crisis_reply(text: str) -> bool:
+    return "911" in text and "988" in text and "741741" in text
+
+
+async def put_in_mode(router, address: str, mode: str) -> str:
+    outcome = await router.handle(Inbound("sms", address, "hello"))
+    cid = outcome.conversation_id
+    if mode in ("waiting", "human"):
+        handoff = await router.db.run(convo.request_person, cid, "Visitor asked for a person.", "normal", "")
+        if mode == "human":
+            assert await router.db.run(convo.claim, handoff["id"], "Dana")
+    return cid
+
+
+async def handoffs(router, cid):
+    return await router.db.run(convo.handoffs_of, cid)
+
+
+async def transcript(router, cid):
+    return await router.db.run(convo.conversation_transcript, cid)
+
+
+# -- bot mode ------------------------------------------------------------------
+
+async def test_bot_mode_passes_the_message_to_rasa_and_keeps_both_sides(router, fake_rasa):
+    fake_rasa.says({"text": "About $250 a day.", "buttons": [{"title": "More", "payload": "/more"}]})
+    outcome = await router.handle(Inbound("rest", "visitor-1", FAQ, metadata={"lang": "en"}))
+    assert [r.as_rest("visitor-1") for r in outcome.replies] == [
+        {"recipient_id": "visitor-1", "text": "About $250 a day.", "buttons": [{"title": "More", "payload": "/more"}]}
+    ]
+    # Rasa knows the conversation by its id, never by the visitor's address.
+    assert fake_rasa.received == [
+        {"sender": outcome.conversation_id, "message": FAQ, "metadata": {"lang": "en", "channel": "rest"}}
+    ]
+    messages = (await transcript(router, outcome.conversation_id))["messages"]
+    assert [(m["author"], m["text"]) for m in messages] == [("visitor", FAQ), ("bot", "About $250 a day.")]
+    assert messages[1]["payload"]["buttons"] == [{"title": "More", "payload": "/more"}]
+
+
+async def test_a_handoff_payload_opens_a_ticket_and_never_reaches_the_visitor(router, fake_rasa, recorder):
+    fake_rasa.says(
+        {"text": "Okay, I'm asking someone from our team to join this chat."},
+        {"custom": {"handoff": {"reason": "Visitor asked for a person.", "priority": "normal",
+                                "summary": "Asked about cost."}}},
+    )
+    outcome = await router.handle(Inbound("rest", "v", "can i talk to a person"))
+    assert all("handoff" not in (r.custom or {}) for r in outcome.replies)
+    assert texts(outcome.replies)[0].startswith("Okay, I'm asking")
+    assert "nobody is online right now" in texts(outcome.replies)[1]   # no staff signed in
+    [ticket] = await handoffs(router, outcome.conversation_id)
+    assert (ticket["reason"], ticket["priority"], ticket["summary"]) == (
+        "Visitor asked for a person.", "normal", "Asked about cost.")
+    assert (await transcript(router, outcome.conversation_id))["mode"] == "waiting"
+    assert ("queue", {"conversation_id": outcome.conversation_id, "handoff_id": ticket["id"]}) in recorder.events
+
+
+@pytest.mark.parametrize(
+    "request_, expected_priority",
+    [
+        ({"reason": "Crisis in the screen", "priority": "crisis", "summary": "s"}, "crisis"),
+        ({"reason": "Non-acute", "priority": "urgent"}, "urgent"),
+        ({"priority": "whenever"}, "normal"),
+    ],
+)
+async def test_handoff_priority_is_taken_from_the_payload_when_valid(router, fake_rasa, request_, expected_priority):
+    fake_rasa.says({"custom": {"handoff": request_, "screen_result": {"level": "iop"}}})
+    outcome = await router.handle(Inbound("rest", "v", "yes connect me"))
+    [ticket] = await handoffs(router, outcome.conversation_id)
+    assert ticket["priority"] == expected_priority
+    assert 'Screen result: {"level": "iop"}' in ticket["summary"]
+    # The screen result rides on for the channel; only the control payload is taken out.
+    assert outcome.replies[0].custom == {"screen_result": {"level": "iop"}}
+
+
+async def test_acknowledgement_gives_the_queue_position_when_staff_are_online(db, http, fake_rasa, recorder):
+    router = make_router(db, http, fake_rasa.url, recorder, staff_online=2)
+    fake_rasa.says({"custom": {"handoff": {"reason": "r", "priority": "normal"}}})
+    await router.handle(Inbound("rest", "first", "person please"))
+    outcome = await router.handle(Inbound("rest", "second", "person please"))
+    assert "1 person is ahead of you" in texts(outcome.replies)[0]
+
+
+# -- crisis ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", ["bot", "waiting", "human"])
+@pytest.mark.parametrize("rasa_up", [True, False])
+async def test_the_crisis_reply_is_first_in_every_mode_with_rasa_up_or_down(
+    db, http, fake_rasa, recorder, mode, rasa_up
+):
+    router = make_router(db, http, fake_rasa.url if rasa_up else dead_url(), recorder)
+    cid = await put_in_mode(router, "+15550100", mode)
+    fake_rasa.received.clear()
+    outcome = await router.handle(Inbound("sms", "+15550100", CRISIS))
+    assert outcome.conversation_id == cid
+    assert is_crisis_reply(outcome.replies[0].text)
+    assert fake_rasa.received == []  # the safety net answers before the assistant
+    tickets = await handoffs(router, cid)
+    assert [t["priority"] for t in tickets] == ["crisis"]
+    if mode == "bot":
+        assert tickets[0]["reason"] == CRISIS_REASON
+    # Someone already talking with staff is not told to wait in a queue.
+    assert len(outcome.replies) == (1 if mode == "human" else 2)
+    assert recorder.events[-1] == ("crisis", {"conversation_id": cid, "handoff_id": tickets[0]["id"]})
+    messages = (await transcript(router, cid))["messages"]
+    assert [m["text"] for m in messages[-len(outcome.replies) - 1:]] == [CRISIS] + texts(outcome.replies)
+
+
+async def test_crisis_about_someone_else_is_said_for_them(router):
+    outcome = await router.handle(Inbound("rest", "v", CRISIS_ABOUT_FRIEND))
+    from bot import safety
+
+    assert outcome.replies[0].text == safety.crisis_reply(about_other=True)
+
+
+class BrokenDatabase:
+    async def run(self, fn, *args):
+        raise OperationalError("SELECT 1", {}, Exception("database is down"))
+
+
+@pytest.mark.parametrize("rasa_up", [True, False])
+async def test_a_dead_database_never_costs_the_visitor_the_crisis_lines(http, fake_rasa, recorder, rasa_up):
+    router = make_router(BrokenDatabase(), http, fake_rasa.url if rasa_up else dead_url(), recorder)
+    outcome = await router.handle(Inbound("sms", "+1555", CRISIS))
+    assert is_crisis_reply(outcome.replies[0].text)
+
+
+async def test_a_dead_database_on_an_ordinary_message_gets_the_phone_and_crisis_lines(http, fake_rasa, recorder):
+    router = make_router(BrokenDatabase(), http, fake_rasa.url, recorder)
+    outcome = await router.handle(Inbound("sms", "+1555", FAQ))
+    [reply] = outcome.replies
+    assert "(555) 010-0100" in reply.text and "911" in reply.text and "988" in reply.text
+    assert fake_rasa.received == []
+
+
+async def test_a_retried_crisis_message_gets_the_crisis_lines_again_but_one_ticket(router):
+    first = await router.handle(Inbound("sms", "+1555", CRISIS, channel_message_id="SM1"))
+    again = await router.handle(Inbound("sms", "+1555", CRISIS, channel_message_id="SM1"))
+    assert again.duplicate and is_crisis_reply(again.replies[0].text)
+    assert len(await handoffs(router, first.conversation_id)) == 1
+
+
+async def test_a_failing_notifier_does_not_stop_the_crisis_path(db, http, fake_rasa):
+    async def broken(kind, data):
+        raise RuntimeError("console down")
+
+    router = Router(db, RasaClient(http, fake_rasa.url), contact=lambda: CONTACT, notify=broken)
+    outcome = await router.handle(Inbound("rest", "v", CRISIS))
+    assert is_crisis_reply(outcome.replies[0].text) and len(outcome.replies) == 2
+
+
+# -- the assistant fails -----------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        (500, {"error": "boom"}),
+        (200, []),             # Rasa's answer when a custom action failed
+        (200, "not a list"),
+        None,                  # nobody listening
+    ],
+)
+async def test_when_the_assistant_fails_the_visitor_gets_an_apology_and_a_person(
+    db, http, fake_rasa, recorder, answer
+):
+    router = make_router(db, http, dead_url() if answer is None else fake_rasa.url, recorder)
+    if answer is not None:
+        fake_rasa.answer = lambda body: answer
+    outcome = await router.handle(Inbound("rest", "v", FAQ))
+    [reply] = outcome.replies
+    assert "(555) 010-0100" in reply.text and "911" in reply.text and "988" in reply.text
+    assert reply.author == "system"
+    [ticket] = await handoffs(router, outcome.conversation_id)
+    assert (ticket["reason"], ticket["priority"]) == (UNAVAILABLE_REASON, "urgent")
+    assert FAQ in ticket["summary"]
+    data = await transcript(router, outcome.conversation_id)
+    assert [m["text"] for m in data["messages"]] == [FAQ, reply.text]   # the message is kept
+    assert data["mode"] == "waiting"
+    assert router.metrics.assistant_failures._value.get() == 1
+
+
+# -- waiting and human mode ---------------------------------------------------------
+
+async def test_while_waiting_the_visitor_hears_back_at_once_and_rasa_is_not_asked(router, fake_rasa):
+    cid = await put_in_mode(router, "+1555", "waiting")
+    fake_rasa.received.clear()
+    outcome = await router.handle(Inbound("sms", "+1555", "hello? anyone there"))
+    assert texts(outcome.replies) == [
+        "Thanks, I've added that for the team; they'll see it as soon as someone is back."]
+    assert fake_rasa.received == []
+    assert (await transcript(router, cid))["messages"][-1]["author"] == "system"
+
+
+async def test_a_callback_number_given_while_waiting_is_stored_on_the_ticket(router):
+    cid = await put_in_mode(router, "+1555", "waiting")
+    outcome = await router.handle(Inbound("sms", "+1555", "call me at 555 010 1234 after 5pm"))
+    assert "(555) 010-1234" in texts(outcome.replies)[0]
+    [ticket] = await handoffs(router, cid)
+    assert (ticket["callback_number"], ticket["callback_time"]) == ("(555) 010-1234", "after 5pm")
+    # Once stored, a later number is just a message for the team.
+    outcome = await router.handle(Inbound("sms", "+1555", "or 555 010 9999"))
+    assert "added that for the team" in texts(outcome.replies)[0]
+
+
+async def test_crisis_lines_are_said_again_once_when_the_wait_grows(router):
+    cid = await put_in_mode(router, "+1555", "waiting")
+    with router.db.sessions.begin() as s:
+        s.execute(update(Handoff).where(Handoff.conversation_id == cid)
+                  .values(created_at=utcnow() - timedelta(minutes=11)))
+    first = await router.handle(Inbound("sms", "+1555", "still here"))
+    second = await router.handle(Inbound("sms", "+1555", "still here"))
+    assert any("988" in t for t in texts(first.replies))
+    assert not any("988" in t for t in texts(second.replies))
+
+
+async def test_in_human_mode_the_message_waits_for_staff_silently(router, fake_rasa):
+    cid = await put_in_mode(router, "+1555", "human")
+    fake_rasa.received.clear()
+    outcome = await router.handle(Inbound("sms", "+1555", "thanks for your help"))
+    assert outcome.replies == [] and fake_rasa.received == []
+    assert (await transcript(router, cid))["messages"][-1]["text"] == "thanks for your help"
+
+
+async def test_waiting_without_a_ticket_goes_back_to_the_assistant(router, fake_rasa):
+    cid = await put_in_mode(router, "+1555", "waiting")
+    with router.db.sessions.begin() as s:
+        s.execute(update(Handoff).where(Handoff.conversation_id == cid).values(status="resolved"))
+    outcome = await router.handle(Inbound("sms", "+1555", FAQ))
+    assert texts(outcome.replies) == [f"echo: {FAQ}"]
+    assert (await transcript(router, cid))["mode"] == "bot"
+
+
+async def test_staff_messages_are_delivered_and_handing_back_returns_to_the_bot(router, fake_rasa, recorder):
+    cid = await put_in_mode(router, "+1555", "human")
+    assert await router.staff_says(cid, "Dana", "Hi, I'm Dana from intake.")
+    assert await router.hand_back(cid, "answered")
+    assert [(a, r.author, r.staff_name) for a, r in recorder.delivered] == [
+        ("+1555", "staff", "Dana"), ("+1555", "system", None)]
+    assert "automated assistant" in recorder.delivered[1][1].text
+    outcome = await router.handle(Inbound("sms", "+1555", FAQ))
+    assert texts(outcome.replies) == [f"echo: {FAQ}"]
+    [ticket] = await handoffs(router, cid)
+    assert ticket["status"] == "resolved"
+    assert await router.hand_back("nope") is False
+
+
+async def test_a_repeated_message_id_is_answered_once(router, fake_rasa):
+    await router.handle(Inbound("sms", "+1555", FAQ, channel_message_id="SM9"))
+    again = await router.handle(Inbound("sms", "+1555", FAQ, channel_message_id="SM9"))
+    assert again.duplicate and again.replies == []
+    assert len(fake_rasa.received) == 1
+
+
+async def test_metrics_count_crises_and_handoffs(router):
+    await router.handle(Inbound("web", "s1", CRISIS))
+    text = router.metrics.render().decode()
+    assert 'helpline_crisis_detections_total{channel="web"} 1.0' in text
+    assert 'helpline_handoffs_requested_total{priority="crisis"} 1.0' in text
+    assert 'helpline_reply_seconds_count{channel="web"} 1.0' in text
