@@ -1,131 +1,290 @@
-"""SMS through Twilio: signed webhooks in, TwiML replies out, staff replies by REST.
+"""SMS through Twilio: signed webhooks in, TwiML replies out, later messages by REST.
 
-Order on every text: signature, then the crisis check (inside the router, and
-before keywords here), then STOP/START/HELP, then the conversation.
+Order on every text: signature, then the crisis check, then STOP/START/HELP,
+then the conversation. A number that has opted out gets nothing from us but
+the one STOP confirmation; what it writes is still kept, and a crisis from it
+still reaches staff through the router.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Dict, List, Optional
-from xml.sax.saxutils import escape
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import aiohttp
 from aiohttp import web
+from multidict import MultiDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
 
 from bot import safety
 from bot.channels import sms_text
 from bot.router import Inbound, Reply
-from bot.store import conversations as convo
+from bot.store import repository as repo
+from bot.store.models import Message
 from bot.web_keys import DB, DELIVERIES, HTTP, METRICS, ROUTER, SETTINGS
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "sms"
-MAX_BODY = 1600  # Twilio's own limit for one inbound message
+PATH = "/webhooks/twilio/sms"
+# Twilio's error for a number on its own STOP blocklist.
+TWILIO_OPTED_OUT = 21610
+# Marks our replies to STOP/START/HELP so they never hide the buttons the
+# conversation offered just before.
+KEYWORD_MARK = "sms_keyword"
+BUTTON_LOOKBACK = 10
 
 
-def twiml(parts: List[str]) -> web.Response:
-    body = "".join(f"<Message>{escape(p)}</Message>" for p in parts)
-    return web.Response(
-        text=f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>', content_type="application/xml"
-    )
+# -- replies -----------------------------------------------------------------
+def twiml(parts: Sequence[str] = ()) -> web.Response:
+    response = MessagingResponse()
+    for part in parts:
+        response.message(part)
+    return web.Response(text=str(response), content_type="application/xml")
 
 
-def signed_url(request: web.Request) -> str:
-    """The URL Twilio signed: the public one when we sit behind a proxy."""
-    public = request.app[SETTINGS].public_url
-    return public.rstrip("/") + request.path_qs if public else str(request.url)
-
-
-def render(replies: List[Reply]) -> tuple[List[str], Optional[Dict[str, str]]]:
-    """Texts for SMS (buttons as numbered options) and the digit mapping of the last one."""
+def render(replies: Sequence[Reply]) -> List[str]:
+    """The replies as texts: a staff member's name first, buttons as numbered options, long ones split."""
     parts: List[str] = []
-    mapping: Optional[Dict[str, str]] = None
     for reply in replies:
-        if not reply.text and not reply.buttons:
-            continue
         text = reply.text or ""
-        if reply.staff_name:
+        if reply.staff_name and text:
             text = f"{reply.staff_name}: {text}"
         if reply.buttons:
-            text, mapping = sms_text.render_buttons(text, reply.buttons)
+            text = sms_text.render_buttons(text, reply.buttons)
         parts.extend(sms_text.split_message(text))
-    return parts, mapping
+    return parts
 
 
+# -- signature ---------------------------------------------------------------
+def signed_urls(request: web.Request) -> List[str]:
+    """The URLs Twilio may have signed.
+
+    With PUBLIC_URL set, only that one: it is the address configured in
+    Twilio's console. Without it, the URL as we received it, and as the proxy
+    in front of us says it was asked (scheme and host); either still needs the
+    auth token to sign.
+    """
+    public = getattr(request.app[SETTINGS], "public_url", None)
+    if public:
+        return [public.rstrip("/") + request.raw_path]
+    # Built by hand: aiohttp 3.9's request.url rejects a Host header with a port under newer yarl.
+    urls = [f"{request.scheme}://{request.host}{request.raw_path}"]
+    proto = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip()
+    host = request.headers.get("X-Forwarded-Host", "").split(",")[0].strip()
+    if proto or host:
+        urls.append(f"{proto or request.scheme}://{host or request.host}{request.raw_path}")
+    return urls
+
+
+def valid_signature(request: web.Request, params: MultiDict) -> bool:
+    token = getattr(request.app[SETTINGS], "twilio_auth_token", None)
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token:
+        log.error("SMS webhook refused: TWILIO_AUTH_TOKEN is not set, so no request can be checked")
+        return False
+    if not signature:
+        return False
+    validator = RequestValidator(token)
+    return any(validator.validate(url, params, signature) for url in signed_urls(request))
+
+
+# -- the store, one transaction per step ---------------------------------------
+def sms_state(s: Session, address: str) -> Tuple[bool, Optional[List[Dict[str, Any]]]]:
+    """(opted out?, the buttons of the last message we sent, if it offered any)."""
+    conversation = repo.find_conversation(s, CHANNEL, address)
+    if conversation is None:
+        return False, None
+    recent = s.execute(
+        select(Message)
+        .where(Message.conversation_id == conversation.id)
+        .order_by(Message.id.desc())
+        .limit(BUTTON_LOOKBACK)
+    ).scalars()
+    for message in recent:
+        payload = message.payload if isinstance(message.payload, dict) else {}
+        if message.author == "visitor" or payload.get(KEYWORD_MARK):
+            continue
+        return bool(conversation.opted_out), (payload.get("buttons") or None)
+    return bool(conversation.opted_out), None
+
+
+def record_keyword(
+    s: Session, address: str, sid: str, body: str, keyword: str, opt_out: Optional[bool], reply: Optional[str]
+) -> Optional[bool]:
+    """Keep a keyword message and our answer; None for a Twilio retry, else whether opt-out changed."""
+    conversation = repo.get_or_create_conversation(s, CHANNEL, address)
+    if repo.add_message(s, conversation, "visitor", body, channel_message_id=sid) is None:
+        return None
+    changed = opt_out is not None and bool(conversation.opted_out) != opt_out
+    if changed:
+        repo.set_opt_out(s, conversation, opt_out)
+    if reply and (changed or opt_out is None):
+        repo.add_message(s, conversation, "system", reply, payload={KEYWORD_MARK: keyword})
+    return changed
+
+
+def record_unanswered(s: Session, address: str, sid: str, body: str, reply: Optional[str] = None) -> bool:
+    """Keep a message that does not go to the assistant; False for a Twilio retry."""
+    conversation = repo.get_or_create_conversation(s, CHANNEL, address)
+    if repo.add_message(s, conversation, "visitor", body, channel_message_id=sid) is None:
+        return False
+    if reply:
+        repo.add_message(s, conversation, "system", reply, payload={KEYWORD_MARK: "media"})
+    return True
+
+
+def is_opted_out(s: Session, address: str) -> bool:
+    conversation = repo.find_conversation(s, CHANNEL, address)
+    return bool(conversation and conversation.opted_out)
+
+
+def mark_opted_out(s: Session, address: str) -> None:
+    repo.set_opt_out(s, repo.get_or_create_conversation(s, CHANNEL, address), True)
+
+
+# -- the webhook ---------------------------------------------------------------
 async def inbound(request: web.Request) -> web.Response:
     app = request.app
-    settings = app[SETTINGS]
     form = await request.post()
-    params = {k: str(v) for k, v in form.items()}
-    token = settings.twilio_auth_token
-    if not token or not RequestValidator(token).validate(
-        signed_url(request), params, request.headers.get("X-Twilio-Signature", "")
-    ):
-        return web.Response(status=403, text="invalid signature")
+    params = MultiDict((k, v if isinstance(v, str) else "") for k, v in form.items())
+    if not valid_signature(request, params):
+        return web.Response(status=403, text="invalid or missing X-Twilio-Signature")
     sender, sid = params.get("From", "").strip(), params.get("MessageSid", "").strip()
     if not sender or not sid:
         return web.Response(status=400, text="From and MessageSid are required")
-    body = params.get("Body", "")[:MAX_BODY].strip()
-    if not body:
-        # A picture with no words: say what we can read, never crash on it.
-        return twiml(["Sorry, I can only read text messages. Please type your question."])
     app[METRICS].inbound(CHANNEL)
+    body = sms_text.clean_inbound(params.get("Body"))
 
-    db = app[DB]
-    opted_out = await db.run(convo.is_opted_out, CHANNEL, sender)
-    keyword = None if safety.assess(body).is_crisis else sms_text.classify_keyword(body)
-    if keyword == "stop":
-        first_time = await db.run(convo.set_opt_out, CHANNEL, sender, True, sid, body)
-        return twiml([sms_text.stop_confirmation()] if first_time else [])
-    if keyword == "start":
-        await db.run(convo.set_opt_out, CHANNEL, sender, False, sid, body)
-        return twiml([sms_text.start_confirmation()])
-    if keyword == "help" and not opted_out:
-        contact = app[ROUTER].contact()
-        return twiml([sms_text.help_text(contact.program_name, contact.phone)])
+    # The crisis check comes before anything that reads the store or a keyword.
+    assessment = safety.assess(body) if body else None
+    if assessment and assessment.is_crisis:
+        return await crisis(app, sender, sid, body, assessment)
+    try:
+        return await conversation_turn(app, sender, sid, body, media=_media_count(params))
+    except Exception:
+        log.exception("SMS turn failed for message %s", sid)
+        return twiml([sms_text.trouble_reply(app[ROUTER].contact())])
 
-    mapping = await db.run(convo.last_button_mapping, CHANNEL, sender)
-    text = sms_text.map_reply(body, mapping) if mapping else None
-    outcome = await app[ROUTER].handle(Inbound(CHANNEL, sender, text or body, channel_message_id=sid))
-    if outcome.duplicate and not outcome.replies:
-        return twiml([])
+
+async def crisis(app: web.Application, sender: str, sid: str, body: str, assessment: safety.Assessment) -> web.Response:
+    try:
+        opted_out = await app[DB].run(is_opted_out, sender)
+    except Exception:
+        # Unsure whether the number opted out: the crisis lines matter more.
+        log.exception("could not read the opt-out state of an SMS sender")
+        opted_out = False
+    try:
+        replies = (await app[ROUTER].handle(
+            Inbound(CHANNEL, sender, body, channel_message_id=sid, metadata={"opted_out": opted_out})
+        )).replies
+    except Exception:
+        log.exception("crisis path failed for SMS message %s; answering with the crisis lines alone", sid)
+        replies = [Reply(text=safety.crisis_reply(about_other=assessment.about_other), author="system")]
     if opted_out:
-        # Nothing is sent to an opted-out number; a crisis still reaches staff.
-        return twiml([])
-    parts, _ = render(outcome.replies)
-    return twiml(parts)
+        log.warning("crisis message from an opted-out number: escalated to staff, no text sent")
+        return twiml()
+    if not replies:
+        return twiml()
+    # The crisis lines go as one (concatenated) text: separate texts can arrive out of order.
+    first, rest = replies[0], replies[1:]
+    return twiml(sms_text.split_message(first.text or "", limit=sms_text.MAX_TEXT) + render(rest))
 
 
+async def conversation_turn(app: web.Application, sender: str, sid: str, body: str, media: int) -> web.Response:
+    db = app[DB]
+    opted_out, last_buttons = await db.run(sms_state, sender)
+
+    if not body:
+        reply = None if opted_out else sms_text.media_only_reply()
+        text = media_note(media)
+        first_time = await db.run(record_unanswered, sender, sid, text, reply)
+        return twiml([reply] if reply and first_time else [])
+
+    keyword = sms_text.classify_keyword(body)
+    if keyword == "stop":
+        reply = sms_text.stop_confirmation(app[ROUTER].contact())
+        changed = await db.run(record_keyword, sender, sid, body, keyword, True, reply)
+        return twiml([reply] if changed else [])
+    if keyword == "start" and opted_out:
+        reply = sms_text.start_confirmation(app[ROUTER].contact())
+        changed = await db.run(record_keyword, sender, sid, body, keyword, False, reply)
+        return twiml([reply] if changed else [])
+    if keyword == "help":
+        reply = None if opted_out else sms_text.help_text(app[ROUTER].contact())
+        first_time = await db.run(record_keyword, sender, sid, body, keyword, None, reply)
+        return twiml([reply] if reply and first_time is not None else [])
+    if opted_out:
+        await db.run(record_unanswered, sender, sid, body)
+        return twiml()
+
+    # START or YES from a number that never left is an ordinary message.
+    payload = sms_text.map_reply(body, last_buttons)
+    metadata = {"sms_body": body} if payload else None
+    outcome = await app[ROUTER].handle(
+        Inbound(CHANNEL, sender, payload or body, channel_message_id=sid, metadata=metadata)
+    )
+    return twiml(render(outcome.replies))
+
+
+def media_note(media: int) -> str:
+    """What the transcript shows for a text without words."""
+    if not media:
+        return "[an empty message]"
+    return "[a picture or file, no text]" if media == 1 else f"[{media} pictures or files, no text]"
+
+
+def _media_count(params: MultiDict) -> int:
+    try:
+        return max(0, int(params.get("NumMedia") or 0))
+    except ValueError:
+        return 0
+
+
+# -- messages outside a request: staff replies, reminders ------------------------
 def make_deliverer(app: web.Application):
     async def deliver(address: str, reply: Reply) -> bool:
         settings = app[SETTINGS]
-        if await app[DB].run(convo.is_opted_out, CHANNEL, address):
-            return False
-        if not (settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from_number):
+        sid = getattr(settings, "twilio_account_sid", None)
+        token = getattr(settings, "twilio_auth_token", None)
+        sender = getattr(settings, "twilio_from_number", None)
+        if not (sid and token and sender):
             log.error("SMS delivery needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER")
             return False
-        parts, _ = render([reply])
-        url = (f"{settings.twilio_api_base.rstrip('/')}/2010-04-01/Accounts/"
-               f"{settings.twilio_account_sid}/Messages.json")
-        auth = aiohttp.BasicAuth(settings.twilio_account_sid, settings.twilio_auth_token)
+        if await app[DB].run(is_opted_out, address):
+            return False
+        base = getattr(settings, "twilio_api_base", None) or "https://api.twilio.com"
+        url = f"{base.rstrip('/')}/2010-04-01/Accounts/{sid}/Messages.json"
+        auth = aiohttp.BasicAuth(sid, token)
+        parts = render([reply])
         for part in parts:
-            data = {"To": address, "From": settings.twilio_from_number, "Body": part}
+            data = {"To": address, "From": sender, "Body": part}
             async with app[HTTP].post(url, data=data, auth=auth, timeout=aiohttp.ClientTimeout(total=15)) as resp:
-                if resp.status >= 300:
-                    log.error("Twilio refused a message: HTTP %s %s", resp.status, await resp.text())
-                    return False
-        return True
+                if resp.status < 300:
+                    continue
+                error = await _twilio_error(resp)
+                if error.get("code") == TWILIO_OPTED_OUT:
+                    # Twilio saw a STOP we missed (our webhook was down): remember it.
+                    await app[DB].run(mark_opted_out, address)
+                log.error("Twilio refused an SMS: HTTP %s, code %s: %s",
+                          resp.status, error.get("code"), error.get("message"))
+                return False
+        return bool(parts)
 
     return deliver
 
 
-async def register_deliverer(app: web.Application) -> None:
-    app[DELIVERIES].register(CHANNEL, make_deliverer(app))
+async def _twilio_error(resp: aiohttp.ClientResponse) -> Dict[str, Any]:
+    try:
+        data = await resp.json(content_type=None)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_post("/webhooks/twilio/sms", inbound)
-    app.on_startup.append(register_deliverer)
+    app.router.add_post(PATH, inbound)
+    app[DELIVERIES].register(CHANNEL, make_deliverer(app))
