@@ -140,9 +140,20 @@ def history_entry(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     return entry
 
 
+def split_entry(entry: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """Parts as they were shown live: a reply's paragraphs are separate messages, buttons on the last."""
+    if entry["author"] == "visitor":
+        return [entry]
+    parts = [dict(entry, text=p) for p in entry["text"].strip().split("\n\n")]
+    for part in parts[:-1]:
+        part.pop("quick_replies", None)
+    return parts
+
+
 def history_entries(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """A stored transcript as the page redraws it: the last HISTORY_LIMIT messages it can show."""
-    entries = [e for e in (history_entry(m) for m in messages) if e][-HISTORY_LIMIT:]
+    entries = [part for e in (history_entry(m) for m in messages) if e for part in split_entry(e)]
+    entries = entries[-HISTORY_LIMIT:]
     # Only the last message's buttons can still be answered.
     for e in entries[:-1]:
         e.pop("quick_replies", None)

@@ -11,6 +11,7 @@
   var REPLY_WAIT_MS = 30000;
 
   var log = document.getElementById("messages");
+  var list = document.getElementById("message-list");
   var status = document.getElementById("status");
   var form = document.getElementById("composer");
   var input = document.getElementById("message");
@@ -57,7 +58,7 @@
   }
 
   function removeQuickReplies() {
-    var groups = log.querySelectorAll(".quick-replies");
+    var groups = list.querySelectorAll(".quick-replies");
     for (var i = 0; i < groups.length; i++) {
       groups[i].parentNode.removeChild(groups[i]);
     }
@@ -105,7 +106,7 @@
       item.appendChild(group);
     }
 
-    log.appendChild(item);
+    list.appendChild(item);
     scrollToEnd();
   }
 
@@ -147,7 +148,7 @@
     // Re-rendering the whole log is not news: keep screen readers from
     // reading every earlier message again.
     log.setAttribute("aria-busy", "true");
-    log.textContent = "";
+    list.textContent = "";
     messages.forEach(function (m, i) {
       var last = i === messages.length - 1;
       addMessage(m.author, m.text, m.staff_name, last && !pending.length ? m.quick_replies : null);
@@ -177,7 +178,7 @@
     var id = data && data.session_id ? data.session_id : data;
     if (id !== sessionId) {
       // A new conversation: nothing of an older one stays on screen.
-      log.textContent = "";
+      list.textContent = "";
       sessionId = id;
       saveSession(id);
     }

@@ -88,6 +88,11 @@ async def gateway():
     await server.start_server()
     yield app, str(server.make_url("")).rstrip("/")
     await server.close()
+    # Engine.IO leaves a sleeping ping task per closed socket.
+    leftovers = asyncio.all_tasks() - {asyncio.current_task()}
+    for task in leftovers:
+        task.cancel()
+    await asyncio.gather(*leftovers, return_exceptions=True)
 
 
 class Visitor:
@@ -367,3 +372,15 @@ async def test_the_page_has_the_emergency_line_and_no_third_party_sources(gatewa
     assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
     assert "default-src 'none'" in headers["Content-Security-Policy"]
     assert "script-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_history_shows_a_reply_in_the_parts_it_was_sent_in():
+    entries = webchat.history_entries([
+        {"author": "visitor", "text": "what is iop\n\nreally"},
+        {"author": "bot", "text": "IOP is a program.\n\nWho is it for?", "payload": {"buttons": BUTTONS}},
+    ])
+    assert entries == [
+        {"author": "visitor", "text": "what is iop\n\nreally"},
+        {"author": "bot", "text": "IOP is a program."},
+        {"author": "bot", "text": "Who is it for?", "quick_replies": webchat.quick_replies(BUTTONS)},
+    ]

@@ -1,0 +1,261 @@
+"""Browser tests: Debian's Chromium driven by Playwright against the real gateway.
+
+The gateway (`create_app`, SQLite in a temporary folder) and a fake of Rasa's
+REST channel run on 127.0.0.1 in a thread of their own, so the tests can use
+Playwright's synchronous API. Nothing here needs a trained model; the suite
+against the real Rasa is tests/e2e.
+
+A missing Chromium or a missing `npm ci` fails the run with what to do: these
+tests never skip themselves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, TypeVar
+
+import pytest
+from aiohttp import web
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.web_keys import DB, DELIVERIES, ROUTER
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+NODE_MODULES = ROOT / "node_modules"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+API_TOKEN = "browser-tests-api-token"
+T = TypeVar("T")
+
+BUTTONS = [{"title": "Me", "payload": '/inform_who{"who":"self"}'},
+           {"title": "Someone I care about", "payload": '/inform_who{"who":"other"}'}]
+# What the fake Rasa answers, by the message it receives.
+SCRIPT: Dict[str, List[Dict[str, Any]]] = {
+    "/greet": [{"text": "Hi! I can answer questions about our Intensive Outpatient Program."}],
+    "what is iop": [{"text": "IOP is about 9 hours of group and individual therapy a week, "
+                             "while you live at home.\n\nWho are you asking for?", "buttons": BUTTONS}],
+    BUTTONS[0]["payload"]: [{"text": "Thanks. What would you like to know?"}],
+    BUTTONS[1]["payload"]: [{"text": "Thanks for looking out for them."}],
+}
+
+
+def rasa_answer(message: str) -> List[Dict[str, Any]]:
+    return SCRIPT.get(message.strip().lower(), SCRIPT.get(message, [{"text": f"You asked: {message}"}]))
+
+
+def require_browser_tools() -> None:
+    missing = []
+    if not CHROMIUM.is_file():
+        missing.append(f"Chromium is not installed at {CHROMIUM}: run `apt-get install -y chromium`.")
+    for package in ("socket.io-client", "rasa-webchat", "axe-core"):
+        if not (NODE_MODULES / package / "package.json").is_file():
+            missing.append(f"node_modules/{package} is missing: run `npm ci --no-audit --no-fund`.")
+    if missing:
+        pytest.fail("Browser tests cannot run:\n  " + "\n  ".join(missing), pytrace=False)
+
+
+class FakeRasa:
+    """Rasa's REST channel, answering from SCRIPT; records what it was sent."""
+
+    def __init__(self) -> None:
+        self.received: List[Dict[str, Any]] = []
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        app.router.add_get("/", self.root)
+        app.router.add_get("/health", self.root)
+        return app
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.received.append(body)
+        return web.json_response([{"recipient_id": body["sender"], **r} for r in rasa_answer(body["message"])])
+
+    async def root(self, request: web.Request) -> web.Response:
+        return web.Response(text="Hello from Rasa: 3.6.21")
+
+
+async def rasa_webchat_page(request: web.Request) -> web.Response:
+    # The widget as an integrator embeds it, pointed at the gateway.
+    html = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>rasa-webchat against the gateway</title></head>
+<body>
+<div id="webchat"></div>
+<script src="/test/rasa-webchat/index.js"></script>
+<script>
+  WebChat.default({
+    selector: "#webchat",
+    initPayload: "/greet",
+    socketUrl: window.location.origin,
+    socketPath: "/socket.io/",
+    title: "Helpline",
+    embedded: true,
+    showMessageDate: false,
+    customMessageDelay: function () { return 0; },
+    params: { storage: "session" }
+  }, null);
+</script>
+</body></html>"""
+    return web.Response(text=html, content_type="text/html")
+
+
+async def rasa_webchat_bundle(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(NODE_MODULES / "rasa-webchat" / "lib" / "index.js")
+
+
+@dataclasses.dataclass
+class Helpline:
+    url: str
+    app: web.Application
+    rasa: FakeRasa
+    loop: asyncio.AbstractEventLoop
+
+    def run(self, coro: Awaitable[T], timeout: float = 10) -> T:
+        """Run a coroutine on the gateway's loop, from a test."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def deliver_staff_reply(self, session_id: str, staff_name: str, text: str) -> bool:
+        from bot.router import Reply
+
+        return self.run(self.app[DELIVERIES].deliver(
+            "web", session_id, Reply(text=text, author="staff", staff_name=staff_name)))
+
+    def transcript(self, session_id: str) -> Optional[Dict[str, Any]]:
+        from bot.store import conversations as convo
+
+        return self.run(self.app[DB].run(convo.conversation_by_address, "web", session_id))
+
+
+class GatewayThread(threading.Thread):
+    def __init__(self, tmp: Path):
+        super().__init__(name="gateway", daemon=True)
+        self.tmp = tmp
+        self.ready: Future = Future()
+        self.loop = asyncio.new_event_loop()
+        self.stopping: Optional[asyncio.Event] = None
+
+    def run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_until_complete(self.serve())
+        except BaseException as exc:  # reported to the fixture waiting on `ready`
+            if not self.ready.done():
+                self.ready.set_exception(exc)
+            raise
+
+    async def serve(self) -> None:
+        self.stopping = asyncio.Event()
+        rasa = FakeRasa()
+        rasa_runner = web.AppRunner(rasa.app())
+        await rasa_runner.setup()
+        rasa_site = web.TCPSite(rasa_runner, "127.0.0.1", 0)
+        await rasa_site.start()
+        rasa_url = bound_url(rasa_runner)
+
+        settings = Settings.from_env({
+            "DATABASE_URL": f"sqlite:///{self.tmp}/helpline.db",
+            "RASA_URL": rasa_url,
+            "ACTION_SERVER_URL": rasa_url,
+            "BOT_API_TOKEN": API_TOKEN,
+            "RASA_TOKEN": "rasa-token",
+        })
+        app = create_app(settings)
+        app.router.add_get("/test/rasa-webchat/", rasa_webchat_page)
+        app.router.add_get("/test/rasa-webchat/index.js", rasa_webchat_bundle)
+        runner = web.AppRunner(app, shutdown_timeout=5)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        self.ready.set_result(Helpline(bound_url(runner), app, rasa, self.loop))
+        await self.stopping.wait()
+        await runner.cleanup()
+        await rasa_runner.cleanup()
+        # Engine.IO leaves a sleeping ping task per closed socket.
+        leftovers = asyncio.all_tasks() - {asyncio.current_task()}
+        for task in leftovers:
+            task.cancel()
+        await asyncio.gather(*leftovers, return_exceptions=True)
+
+    def stop(self) -> None:
+        if self.stopping is not None:
+            self.loop.call_soon_threadsafe(self.stopping.set)
+        self.join(15)
+
+
+def bound_url(runner: web.AppRunner) -> str:
+    host, port = runner.addresses[0][:2]
+    return f"http://{host}:{port}"
+
+
+@pytest.fixture(scope="session")
+def helpline(tmp_path_factory) -> Iterator[Helpline]:
+    require_browser_tools()
+    thread = GatewayThread(tmp_path_factory.mktemp("browser"))
+    thread.start()
+    try:
+        yield thread.ready.result(30)
+    finally:
+        thread.stop()
+
+
+# Per module, not per session: Playwright's sync API keeps an event loop
+# running in the main thread, which would break async tests collected later.
+@pytest.fixture(scope="module")
+def browser(helpline):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, helpline, request):
+    """A fresh visitor: new context, so nothing stored by another test."""
+    # bypass_csp only so a test can inject axe-core; the header itself is checked in the unit tests.
+    context = browser.new_context(viewport={"width": 800, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: List[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def accessibility_violations(page) -> List[Dict[str, Any]]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
+    page.add_script_tag(path=str(NODE_MODULES / "axe-core" / "axe.min.js"))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["html"][:120] for n in v["nodes"]]}
+        for v in result["violations"]
+    ]
+
+
+@pytest.fixture
+def staff_says(helpline) -> Callable[[str, str, str], bool]:
+    return helpline.deliver_staff_reply
