@@ -7,16 +7,19 @@ import asyncio
 import logging
 import os
 import secrets
+import socket
 import sys
+import threading
 from pathlib import Path
 from typing import List, Optional
 from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.config import REPO_ROOT, Settings
+from bot.config import REPO_ROOT, VAR_DIR, Settings
 
 MODEL = REPO_ROOT / "models" / "helpline.tar.gz"
+RASA_READY_SECONDS = 600.0  # loading the model takes minutes on a busy two-core machine
 
 
 def port_of(url: str, default: int) -> int:
@@ -24,24 +27,21 @@ def port_of(url: str, default: int) -> int:
 
 
 def children(settings: Settings, rasa_token: str, log_dir: Path):
+    """The three processes, in start order; the e2e suite starts the same ones."""
     from bot.supervisor import Child
 
     py = sys.executable
     actions_port = port_of(settings.action_server_url, 5055)
     rasa_port = port_of(settings.rasa_url, 5005)
-    rasa_env = {
-        "ACTION_ENDPOINT_URL": settings.action_server_url.rstrip("/") + "/webhook",
-        "TRACKER_STORE_URL": settings.tracker_store_url,
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-    }
+    common = {"PYTHONPATH": str(REPO_ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     return [
         Child(
             name="action server",
             argv=[py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
             health_url=f"http://127.0.0.1:{actions_port}/health",
-            env={"SANIC_HOST": "127.0.0.1", "PYTHONPATH": str(REPO_ROOT)},
+            env={**common, "SANIC_HOST": "127.0.0.1", "PROGRAM_PROFILE": str(settings.program_profile)},
             log_path=log_dir / "actions.log",
+            cwd=REPO_ROOT,
         ),
         Child(
             name="rasa",
@@ -50,43 +50,93 @@ def children(settings: Settings, rasa_token: str, log_dir: Path):
                   "--endpoints", str(REPO_ROOT / "endpoints.yml"),
                   "--credentials", str(REPO_ROOT / "credentials.yml")],
             health_url=f"http://127.0.0.1:{rasa_port}/",
-            env=rasa_env,
+            env={**common,
+                 "ACTION_ENDPOINT_URL": settings.action_server_url.rstrip("/") + "/webhook",
+                 "TRACKER_STORE_URL": settings.tracker_store_url},
             log_path=log_dir / "rasa.log",
+            cwd=REPO_ROOT,
+            ready_timeout=RASA_READY_SECONDS,
         ),
         Child(
             name="gateway",
             argv=[py, "-m", "bot", "serve"],
-            health_url=f"http://{settings.gateway_host}:{settings.gateway_port}/healthz",
-            env={"RASA_TOKEN": rasa_token, "PYTHONPATH": str(REPO_ROOT)},
+            health_url=f"{settings.gateway_url}/healthz",
+            env={**common, "RASA_TOKEN": rasa_token},
             log_path=log_dir / "gateway.log",
+            cwd=REPO_ROOT,
         ),
     ]
+
+
+def shown_path(path: Path) -> Path:
+    return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
+
+
+def busy_ports(settings: Settings) -> List[str]:
+    wanted = [
+        ("ACTION_SERVER_URL", "127.0.0.1", port_of(settings.action_server_url, 5055)),
+        ("RASA_URL", "127.0.0.1", port_of(settings.rasa_url, 5005)),
+        ("GATEWAY_PORT", settings.gateway_host, settings.gateway_port),
+    ]
+    busy = []
+    for variable, host, port in wanted:
+        with socket.socket() as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                busy.append(f"port {port} ({variable})")
+    return busy
+
+
+async def exists(http: aiohttp.ClientSession, url: str) -> bool:
+    try:
+        async with http.get(url, allow_redirects=False) as resp:
+            return resp.status < 400
+    except aiohttp.ClientError:
+        return False
+
+
+async def print_addresses(base: str, settings: Settings, log_dir: Path) -> None:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+        web_chat, console = await exists(http, f"{base}/"), await exists(http, f"{base}/console")
+    print(f"\nThe helpline is running (logs in {shown_path(log_dir)}/).")
+    if web_chat:
+        print(f"  Web chat:      {base}/")
+    if console:
+        print(f"  Staff console: {base}/console")
+    print(f"  REST:          POST {base}/webhooks/rest/webhook")
+    if settings.bot_api_token:
+        print(f"  API:           {base}/api/... (Authorization: Bearer $BOT_API_TOKEN)")
+    print(f"  Health:        {base}/healthz")
 
 
 def run(settings: Settings, chat: bool) -> int:
     from bot.supervisor import supervise
 
     if not MODEL.exists():
-        print(f"No trained model at {MODEL}: run `make train` first.", file=sys.stderr)
+        print(f"No trained model at {shown_path(MODEL)}: run `make train` first.", file=sys.stderr)
+        return 1
+    busy = busy_ports(settings)
+    if busy:
+        print(f"Already in use: {', '.join(busy)}. Is the helpline running already? "
+              "Stop it, or set those variables to free ports.", file=sys.stderr)
         return 1
     # Rasa's HTTP API is never left open: a token is made up when none is given.
     rasa_token = settings.rasa_token or secrets.token_urlsafe(32)
-    log_dir = REPO_ROOT / "var" / "log"
+    log_dir = VAR_DIR / "log"
     log_dir.mkdir(parents=True, exist_ok=True)
-    base = f"http://{settings.gateway_host}:{settings.gateway_port}"
+    base = settings.gateway_url
+    tasks: List[asyncio.Task] = []
 
     async def ready() -> None:
-        print(f"\nThe helpline is running (logs in {log_dir.relative_to(REPO_ROOT)}/).")
-        print(f"  Web chat:      {base}/")
-        print(f"  Staff console: {base}/console")
-        print(f"  REST:          POST {base}/webhooks/rest/webhook")
+        await print_addresses(base, settings, log_dir)
         if chat:
-            print("\nOr chat here in the terminal (Ctrl-D to stop the chat, Ctrl-C to stop everything).\n")
-            await terminal_chat(base)
+            print("\nChat here (Ctrl-D ends the chat, Ctrl-C stops the helpline).\n", flush=True)
+            tasks.append(asyncio.create_task(terminal_chat(base, closing="Chat closed; Ctrl-C stops the helpline.")))
         else:
-            print("\nPress Ctrl-C to stop.")
+            print("\nPress Ctrl-C to stop.", flush=True)
 
-    print("Starting the action server, Rasa (about a minute) and the gateway...")
+    print("Starting the action server, Rasa (a minute or two) and the gateway...", flush=True)
     try:
         asyncio.run(supervise(children(settings, rasa_token, log_dir), on_ready=ready))
     except RuntimeError as exc:
@@ -107,28 +157,54 @@ def render(reply: dict) -> str:
     return "\n".join(lines)
 
 
-async def terminal_chat(base: str, sender: Optional[str] = None) -> None:
-    """A plain terminal conversation through the gateway's REST channel."""
-    sender = sender or f"terminal-{secrets.token_hex(4)}"
+async def read_line(prompt: str) -> Optional[str]:
+    """input() in a daemon thread, so a pending prompt never keeps the process alive; None at EOF."""
     loop = asyncio.get_running_loop()
+    future: asyncio.Future = loop.create_future()
+
+    def work() -> None:
+        try:
+            value: Optional[str] = input(prompt)
+        except (EOFError, OSError):
+            value = None
+        try:
+            loop.call_soon_threadsafe(lambda: future.done() or future.set_result(value))
+        except RuntimeError:  # the loop is gone: we are shutting down
+            pass
+
+    threading.Thread(target=work, name="terminal-input", daemon=True).start()
+    return await future
+
+
+async def terminal_chat(base: str, sender: Optional[str] = None, closing: str = "") -> None:
+    """A plain terminal conversation through the gateway's REST channel; a digit picks a button."""
+    sender = sender or f"terminal-{secrets.token_hex(6)}"
     buttons: List[dict] = []
-    async with aiohttp.ClientSession() as http:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=90)) as http:
         while True:
-            try:
-                line = await loop.run_in_executor(None, input, "you> ")
-            except EOFError:
+            line = await read_line("you> ")
+            if line is None:
+                print(f"\n{closing}".rstrip(), flush=True)
                 return
             text = line.strip()
             if not text:
                 continue
             if text.isdigit() and 1 <= int(text) <= len(buttons):
-                text = buttons[int(text) - 1]["payload"]
-            async with http.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as resp:
-                replies = await resp.json()
+                text = buttons[int(text) - 1].get("payload") or buttons[int(text) - 1].get("title")
+            try:
+                async with http.post(f"{base}/webhooks/rest/webhook",
+                                     json={"sender": sender, "message": text}) as resp:
+                    resp.raise_for_status()
+                    replies = await resp.json()
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                print(f"(the helpline did not answer: {exc or type(exc).__name__}; "
+                      "if you are in danger, call 911, or call or text 988)", flush=True)
+                continue
             buttons = []
             for reply in replies:
-                if reply.get("text") or reply.get("buttons"):
-                    print("bot> " + render(reply).replace("\n", "\n     "))
+                shown = render(reply)
+                if shown:
+                    print("bot> " + shown.replace("\n", "\n     "), flush=True)
                 buttons = reply.get("buttons") or buttons
 
 
@@ -145,14 +221,17 @@ def serve(settings: Settings) -> int:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    p_run = sub.add_parser("run", help="start the action server, Rasa and the gateway")
+    p_run = sub.add_parser("run", help="start the action server, Rasa and the gateway, then chat")
     p_run.add_argument("--no-chat", action="store_true", help="do not open a terminal chat")
     sub.add_parser("serve", help="start only the gateway")
     p_chat = sub.add_parser("chat", help="chat with a running helpline in the terminal")
-    p_chat.add_argument("--url", default=None, help="gateway base URL")
+    p_chat.add_argument("--url", default=None, help="gateway base URL (default: from GATEWAY_HOST/GATEWAY_PORT)")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # The supervisor's own progress is printed; its log lines would only clutter the chat.
+    default_level = "WARNING" if args.command in ("run", "chat") else "INFO"
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", default_level),
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
         settings = Settings.from_env()
     except ValueError as exc:
@@ -161,7 +240,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return run(settings, chat=not args.no_chat and sys.stdin.isatty())
     if args.command == "serve":
         return serve(settings)
-    if args.command == "chat":
-        asyncio.run(terminal_chat(args.url or f"http://{settings.gateway_host}:{settings.gateway_port}"))
-        return 0
-    return 2
+    try:
+        asyncio.run(terminal_chat((args.url or settings.gateway_url).rstrip("/")))
+    except KeyboardInterrupt:
+        print()
+    return 0

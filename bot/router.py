@@ -173,7 +173,8 @@ class Router:
                 rest = {k: v for k, v in custom.items() if k != "handoff"}
                 if rest:
                     replies.append(Reply(custom=rest))
-                replies.append(await self._open_handoff(conversation_id, request, custom.get("screen_result")))
+                replies.append(await self._open_handoff(
+                    conversation_id, request, custom.get("screen_result"), self._phone_in(replies)))
                 continue
             if r.get("text") or r.get("buttons") or custom:
                 replies.append(Reply(text=r.get("text"), buttons=r.get("buttons") or [], custom=custom))
@@ -193,8 +194,13 @@ class Router:
             log.exception("could not open a handoff for %s", conversation_id)
         return [Reply(text=waiting.assistant_unavailable(self.contact()), author="system")]
 
+    def _phone_in(self, replies: List[Reply]) -> bool:
+        phone = self.contact().phone
+        return bool(phone) and any(phone in (r.text or "") for r in replies)
+
     async def _open_handoff(
-        self, conversation_id: str, request: Dict[str, Any], screen_result: Optional[Dict[str, Any]]
+        self, conversation_id: str, request: Dict[str, Any], screen_result: Optional[Dict[str, Any]],
+        phone_said: bool = False,
     ) -> Reply:
         priority = request.get("priority") if request.get("priority") in PRIORITIES else "normal"
         handoff = await self.db.run(
@@ -204,11 +210,11 @@ class Router:
         self.metrics.handoffs.labels(priority=priority).inc()
         await self._notify("crisis" if priority == "crisis" else "queue",
                            {"conversation_id": conversation_id, "handoff_id": handoff["id"]})
-        return Reply(text=await self._acknowledge(handoff), author="system")
+        return Reply(text=await self._acknowledge(handoff, phone_said), author="system")
 
-    async def _acknowledge(self, handoff: Dict[str, Any]) -> str:
+    async def _acknowledge(self, handoff: Dict[str, Any], phone_said: bool = False) -> str:
         position = await self.db.run(convo.queue_position, handoff["id"])
-        return waiting.acknowledgement(position, self.staff_online(), self.contact())
+        return waiting.acknowledgement(position, self.staff_online(), self.contact(), phone_said)
 
     # -- waiting for staff -------------------------------------------------
     async def _while_waiting(self, conversation_id: str, msg: Inbound) -> List[Reply]:

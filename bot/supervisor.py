@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 STOP_GRACE_SECONDS = 10.0
 MAX_RESTART_PAUSE = 30.0
+# A child that stayed up this long had recovered: its next crash pauses briefly again.
+STABLE_SECONDS = 120.0
 
 
 @dataclass
@@ -32,8 +34,17 @@ class Child:
     env: Dict[str, str] = field(default_factory=dict)
     ready_timeout: float = 180.0
     log_path: Optional[Path] = None
+    cwd: Optional[Path] = None
     process: Optional[asyncio.subprocess.Process] = None
     restarts: int = 0
+    started_at: float = 0.0
+
+
+def log_tail(child: Child, lines: int = 15) -> str:
+    if not child.log_path or not child.log_path.exists():
+        return ""
+    tail = child.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+    return f"; the end of {child.log_path}:\n" + "\n".join("    " + line for line in tail)
 
 
 async def is_healthy(session: aiohttp.ClientSession, url: str) -> bool:
@@ -50,6 +61,7 @@ async def start(child: Child) -> asyncio.subprocess.Process:
         child.process = await asyncio.create_subprocess_exec(
             *child.argv,
             env={**os.environ, **child.env},
+            cwd=child.cwd,
             stdout=out or asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches us, not the children directly
@@ -57,6 +69,7 @@ async def start(child: Child) -> asyncio.subprocess.Process:
     finally:
         if out:
             out.close()
+    child.started_at = time.monotonic()
     log.info("started %s (pid %s)", child.name, child.process.pid)
     return child.process
 
@@ -65,12 +78,12 @@ async def wait_healthy(session: aiohttp.ClientSession, child: Child) -> None:
     deadline = time.monotonic() + child.ready_timeout
     while time.monotonic() < deadline:
         if child.process and child.process.returncode is not None:
-            raise RuntimeError(f"{child.name} exited with code {child.process.returncode} while starting"
-                               + (f"; see {child.log_path}" if child.log_path else ""))
+            raise RuntimeError(
+                f"{child.name} exited with code {child.process.returncode} while starting{log_tail(child)}")
         if await is_healthy(session, child.health_url):
             return
         await asyncio.sleep(0.5)
-    raise RuntimeError(f"{child.name} was not healthy after {child.ready_timeout:.0f}s")
+    raise RuntimeError(f"{child.name} was not healthy after {child.ready_timeout:.0f}s{log_tail(child)}")
 
 
 async def stop(child: Child) -> None:
@@ -93,6 +106,8 @@ async def keep_alive(session: aiohttp.ClientSession, child: Child) -> None:
     while True:
         assert child.process is not None
         code = await child.process.wait()
+        if time.monotonic() - child.started_at > STABLE_SECONDS:
+            child.restarts = 0
         child.restarts += 1
         pause = min(MAX_RESTART_PAUSE, 2.0 ** min(child.restarts, 5))
         log.warning("%s exited with code %s; restarting in %.0fs", child.name, code, pause)

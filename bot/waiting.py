@@ -33,8 +33,10 @@ def phone_sentence(contact: Contact) -> str:
     return f" You can also call us at {contact.phone}{hours}."
 
 
-def acknowledgement(position: int, staff_online: int, contact: Contact) -> str:
-    """The first message after a handoff opens."""
+def acknowledgement(position: int, staff_online: int, contact: Contact, phone_said: bool = False) -> str:
+    """The first message after a handoff opens; phone_said when this turn already gave the number."""
+    if phone_said:
+        contact = Contact(contact.program_name)
     if staff_online > 0:
         ahead = position - 1
         if ahead <= 0:

@@ -115,6 +115,7 @@ async def test_a_handoff_payload_opens_a_ticket_and_never_reaches_the_visitor(ro
     assert all("handoff" not in (r.custom or {}) for r in outcome.replies)
     assert texts(outcome.replies)[0].startswith("Okay, I'm asking")
     assert "nobody is online right now" in texts(outcome.replies)[1]   # no staff signed in
+    assert "(555) 010-0100" in texts(outcome.replies)[1]
     [ticket] = await handoffs(router, outcome.conversation_id)
     assert (ticket["reason"], ticket["priority"], ticket["summary"]) == (
         "Visitor asked for a person.", "normal", "Asked about cost.")
@@ -138,6 +139,13 @@ async def test_handoff_priority_is_taken_from_the_payload_when_valid(router, fak
     assert 'Screen result: {"level": "iop"}' in ticket["summary"]
     # The screen result rides on for the channel; only the control payload is taken out.
     assert outcome.replies[0].custom == {"screen_result": {"level": "iop"}}
+
+
+async def test_the_acknowledgement_does_not_repeat_the_phone_the_assistant_just_gave(router, fake_rasa):
+    fake_rasa.says({"text": "Okay."}, {"text": "If you'd rather talk now: call (555) 010-0100."},
+                   {"custom": {"handoff": {"reason": "r", "priority": "normal"}}})
+    outcome = await router.handle(Inbound("rest", "v", "person please"))
+    assert sum("(555) 010-0100" in t for t in texts(outcome.replies)) == 1
 
 
 async def test_acknowledgement_gives_the_queue_position_when_staff_are_online(db, http, fake_rasa, recorder):

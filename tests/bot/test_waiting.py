@@ -27,6 +27,11 @@ def test_acknowledgement_with_nobody_online_offers_the_phone_and_a_call_back():
     assert "call back" in text
 
 
+def test_acknowledgement_does_not_repeat_a_phone_already_given():
+    text = waiting.acknowledgement(1, 0, FULL, phone_said=True)
+    assert "(555) 010-0100" not in text and "call back" in text
+
+
 def test_acknowledgement_without_a_phone_invents_none():
     assert "call us" not in waiting.acknowledgement(1, 0, BARE)
 
