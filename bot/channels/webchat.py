@@ -269,12 +269,14 @@ class WebChat:
                 del self._turns[session_id]
 
     async def send(self, session_id: str, reply: Reply) -> bool:
-        """Emit one reply to every page open on this conversation; True if one was connected here."""
+        """Emit one reply to every page open on this conversation; True if one is connected to this process.
+
+        Emitted even to rooms empty here: with a shared client manager the
+        page may be connected to another gateway replica.
+        """
         present = False
         for room, author_metadata in zip(rooms_of(session_id), (False, True)):
-            if not self._has_participants(room):
-                continue
-            present = True
+            present = present or self._has_participants(room)
             for message in render(reply, author_metadata):
                 await self.sio.emit(BOT_EVENT, message, room=room)
         return present

@@ -257,5 +257,11 @@ def accessibility_violations(page) -> List[Dict[str, Any]]:
 
 
 @pytest.fixture
+def axe_violations() -> Callable[[Any], List[Dict[str, Any]]]:
+    # A fixture, not an import: tests/bot has a conftest module of the same name.
+    return accessibility_violations
+
+
+@pytest.fixture
 def staff_says(helpline) -> Callable[[str, str, str], bool]:
     return helpline.deliver_staff_reply
