@@ -6,6 +6,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 PY      := $(BIN)/python
 STAMP   := $(VENV)/.installed
+NODE    := node_modules/.installed
 MODEL   := models/helpline.tar.gz
 # Rasa 3.6 needs Python 3.8-3.10; scripts/find-python finds one.
 PYTHON  ?= $(shell scripts/find-python)
@@ -25,13 +26,19 @@ TRAINING := config.yml domain.yml $(wildcard data/*.yml)
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-install: $(STAMP) ## Create .venv (Python 3.10) and install the pinned requirements
+install: $(STAMP) $(NODE) ## Create .venv (Python 3.10) and node_modules from the pinned requirements and lock file
 
 $(STAMP): requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.8-3.10 not found: install python3.10 or set PYTHON=..."; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==24.2"
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# The web chat's browser packages (socket.io-client; rasa-webchat for its test).
+$(NODE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 18 or newer"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 train: $(MODEL) ## Train the model if the training data changed
@@ -41,14 +48,14 @@ $(MODEL): $(STAMP) $(TRAINING)
 	$(BIN)/rasa train --fixed-model-name helpline --out models
 	touch $@
 
-run: $(MODEL) ## Set up, train if needed, start the helpline and open a chat
+run: $(MODEL) $(NODE) ## Set up, train if needed, start the helpline and open a chat
 	$(PY) -m bot run
 
 validate: $(STAMP) ## Check the training data and that every intent and response is used
 	$(PY) scripts/validate_data.py
 	$(PY) scripts/check_unused.py
 
-test-unit: $(MODEL) ## pytest: unit, end-to-end and browser tests
+test-unit: $(MODEL) $(NODE) ## pytest: unit, end-to-end and browser tests
 	$(PY) -m pytest -q tests
 
 test-rasa: $(MODEL) ## Rasa test stories, failing on any wrong prediction
