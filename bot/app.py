@@ -10,7 +10,7 @@ import aiohttp
 from aiohttp import web
 
 from actions.profile import load_profile
-from bot import api, health
+from bot import api, health, waiting_room
 from bot.channels import rest
 from bot.config import Settings
 from bot.delivery import Deliveries
@@ -70,6 +70,7 @@ def create_app(settings: Settings, channels: Sequence[str] = OPTIONAL_CHANNELS) 
     app[METRICS] = Metrics()
     app[DELIVERIES] = Deliveries()
     app.cleanup_ctx.append(resources)
+    app.cleanup_ctx.append(waiting_room.watch)
     health.setup(app)
     api.setup(app)
     rest.setup(app)

@@ -8,6 +8,7 @@ and tuples, never ORM objects, so nothing leaks out of the session.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import select
@@ -158,3 +159,22 @@ def hand_back(s: Session, conversation_id: str, note: Optional[str] = None) -> b
         repo.resolve_handoff(s, handoff.id, note)
     repo.set_mode(s, conversation, "bot")
     return True
+
+
+def take_due_crisis_reminders(s: Session, waiting_since: datetime, text: str) -> List[Tuple[str, str]]:
+    """Unclaimed tickets opened before `waiting_since` whose visitor has not heard the crisis lines again.
+
+    Each is marked and the message recorded here, in one transaction, so two
+    gateways never both send it; returns (channel, address) to deliver to.
+    """
+    due = s.execute(
+        select(Handoff).where(
+            Handoff.status == "open", Handoff.crisis_lines_repeated.is_(False), Handoff.created_at <= waiting_since
+        ).with_for_update(skip_locked=True)
+    ).scalars().all()
+    targets = []
+    for handoff in due:
+        handoff.crisis_lines_repeated = True
+        repo.add_message(s, handoff.conversation, "system", text)
+        targets.append((handoff.conversation.channel, handoff.conversation.address))
+    return targets
