@@ -59,7 +59,7 @@ test-unit: $(MODEL) $(NODE) ## pytest: unit, end-to-end and browser tests
 	$(PY) -m pytest -q tests
 
 test-rasa: $(MODEL) ## Rasa test stories, failing on any wrong prediction
-	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories
+	$(BIN)/rasa test core --e2e --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories
 
 test: validate test-unit test-rasa ## Everything CI runs
 
