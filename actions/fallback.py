@@ -1,4 +1,8 @@
-"""When the assistant does not understand: rephrase once, then offer a person."""
+"""When the assistant cannot help: rephrase once, then offer a person.
+
+Both a message it did not understand and one outside what it knows about
+count as a miss: either way the visitor is not being helped.
+"""
 
 from __future__ import annotations
 
@@ -24,5 +28,6 @@ class ActionFallback(Action):
         # so that a "yes" to that offer can be told apart from any other yes.
         if consecutive_misses(tracker.events) >= OFFER_PERSON_AFTER:
             return [SlotSet("misunderstood", "again")]
-        dispatcher.utter_message(response="utter_fallback")
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        dispatcher.utter_message(response="utter_out_of_scope" if intent == "out_of_scope" else "utter_fallback")
         return [SlotSet("misunderstood", "once")]

@@ -57,6 +57,13 @@ async def test_first_miss_asks_to_rephrase(fixture, dispatcher, tracker_from, do
     assert shown(dispatcher) == [{"response": "utter_fallback"}]
 
 
+async def test_first_out_of_scope_message_shows_what_the_assistant_can_do(dispatcher, tracker_from, domain):
+    tracker = tracker_from("fallback_first")
+    tracker.latest_message["intent"] = {"name": "out_of_scope", "confidence": 0.9}
+    assert await ActionFallback().run(dispatcher, tracker, domain) == [SlotSet("misunderstood", "once")]
+    assert shown(dispatcher) == [{"response": "utter_out_of_scope"}]
+
+
 async def test_second_miss_in_a_row_offers_a_person(dispatcher, tracker_from, domain):
     events = await ActionFallback().run(dispatcher, tracker_from("fallback_second"), domain)
     assert events == [SlotSet("misunderstood", "again")]
