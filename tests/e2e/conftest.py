@@ -128,6 +128,12 @@ def helpline(tmp_path_factory) -> Iterator[Helpline]:
         "BOT_API_TOKEN": API_TOKEN,
         "RASA_TOKEN": "e2e-rasa-token",
         "PYTHONPATH": str(ROOT),
+        # The texting line is on; replies come back as TwiML, so Twilio's REST
+        # API (at a port nobody listens on) is never needed here.
+        "TWILIO_ACCOUNT_SID": "ACe2e",
+        "TWILIO_AUTH_TOKEN": "e2e-twilio-token",
+        "TWILIO_FROM_NUMBER": "+15550100147",
+        "TWILIO_API_BASE": f"http://127.0.0.1:{free_port()}",
     }
     settings = Settings.from_env(env)
     procs: Dict[str, subprocess.Popen] = {}
