@@ -10,7 +10,7 @@ import aiohttp
 from aiohttp import web
 
 from actions.profile import load_profile
-from bot import api, health, waiting_room
+from bot import api, console, health, waiting_room
 from bot.channels import rest
 from bot.config import Settings
 from bot.delivery import Deliveries
@@ -74,5 +74,6 @@ def create_app(settings: Settings, channels: Sequence[str] = OPTIONAL_CHANNELS) 
     health.setup(app)
     api.setup(app)
     rest.setup(app)
+    console.setup(app)
     setup_optional_channels(app, channels)
     return app

@@ -38,6 +38,17 @@ class Settings:
     twilio_auth_token: Optional[str]
     twilio_from_number: Optional[str]
     twilio_api_base: str
+    # The console: a Fernet key for its session cookies (made and kept under var/ when unset)
+    # and the first admin's account, created when the store has no admin.
+    console_secret_key: Optional[str] = None
+    console_admin_username: str = "admin"
+    console_admin_password: Optional[str] = None
+    corrections_file: Path = VAR_DIR / "nlu_corrections.yml"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS when the public address is HTTPS (behind a TLS proxy)."""
+        return bool(self.public_url and self.public_url.startswith("https://"))
 
     @property
     def gateway_url(self) -> str:
@@ -70,6 +81,11 @@ class Settings:
             twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
             twilio_from_number=get("TWILIO_FROM_NUMBER"),
             twilio_api_base=http_url("TWILIO_API_BASE", get("TWILIO_API_BASE") or "https://api.twilio.com"),
+            console_secret_key=fernet_key("CONSOLE_SECRET_KEY", get("CONSOLE_SECRET_KEY")),
+            console_admin_username=get("CONSOLE_ADMIN_USERNAME") or "admin",
+            console_admin_password=get("CONSOLE_ADMIN_PASSWORD"),
+            corrections_file=repo_path(get("CORRECTIONS_FILE")) if get("CORRECTIONS_FILE")
+            else VAR_DIR / "nlu_corrections.yml",
         )
 
 
@@ -108,6 +124,26 @@ def port(name: str, value: str) -> int:
     if not 1 <= number <= 65535:
         raise ConfigError(f"{name}={value!r} must be between 1 and 65535")
     return number
+
+
+def fernet_key(name: str, value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(value)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be a Fernet key (32 url-safe base64-encoded bytes); make one with "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        ) from None
+    return value
+
+
+def repo_path(value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else REPO_ROOT / path
 
 
 def profile_file(value: Optional[str]) -> Path:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -26,6 +27,7 @@ MODES = ("bot", "waiting", "human", "closed")
 AUTHORS = ("visitor", "bot", "staff", "system")
 PRIORITIES = ("normal", "urgent", "crisis")
 STATUSES = ("open", "claimed", "resolved")
+ROLES = ("staff", "admin")
 
 # Stable constraint names, so later migrations can refer to them on every backend.
 metadata = MetaData(naming_convention={
@@ -108,6 +110,10 @@ class Message(Base):
     payload = Column(JSON, nullable=True)
     channel_message_id = Column(String(128), nullable=True)
     staff_name = Column(String(120), nullable=True)
+    # What the assistant understood a visitor message as ("faq/cost", "nlu_fallback"),
+    # read from Rasa's tracker after the turn; for the dashboard and corrections.
+    intent = Column(String(120), nullable=True)
+    intent_confidence = Column(Float, nullable=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     conversation = relationship("Conversation", back_populates="messages")
@@ -140,3 +146,83 @@ class Handoff(Base):
     resolved_at = Column(UTCDateTime, nullable=True)
 
     conversation = relationship("Conversation", back_populates="handoffs")
+
+
+class Staff(Base):
+    """A person who signs in to the console."""
+
+    __tablename__ = "staff"
+    __table_args__ = (
+        UniqueConstraint("username"),
+        CheckConstraint(one_of("role", ROLES), name="role"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False)
+    display_name = Column(String(120), nullable=False)
+    role = Column(String(16), nullable=False, default="staff")
+    password_hash = Column(String(255), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    # Set for a password someone else chose (first admin, reset): changed at next sign-in.
+    must_change_password = Column(Boolean, nullable=False, default=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    password_changed_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who saw or did what. Written by the gateway and the CLI; nothing edits it.
+
+    The conversation id is kept without a foreign key, so purging a
+    conversation leaves the record that someone read it.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_conversation_id", "conversation_id"),
+        Index("ix_audit_log_actor_at", "actor", "at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+    actor = Column(String(64), nullable=False)
+    action = Column(String(40), nullable=False)
+    conversation_id = Column(String(32), nullable=True)
+    detail = Column(Text, nullable=False, default="")
+    ip = Column(String(64), nullable=True)
+
+
+class SignInFailure(Base):
+    """A failed sign-in, for throttling guessers; old rows are pruned."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index("ix_sign_in_failures_username_at", "username", "at"),
+        Index("ix_sign_in_failures_ip_at", "ip", "at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False)
+    ip = Column(String(64), nullable=False)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Correction(Base):
+    """Staff say what a visitor message should have been understood as."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (
+        UniqueConstraint("message_id"),
+        Index("ix_corrections_created_at", "created_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    message_id = Column(Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False)
+    conversation_id = Column(String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False)
+    # An intent or retrieval intent of the model ("faq/cost", "crisis"), or a new topic's name.
+    intent = Column(String(120), nullable=False)
+    new_topic = Column(Boolean, nullable=False, default=False)
+    staff_username = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    message = relationship("Message")

@@ -1,0 +1,231 @@
+"""Who is signed in to the console, and what protects every page.
+
+- Sessions live in an encrypted cookie (aiohttp-session + Fernet). The key
+  comes from CONSOLE_SECRET_KEY; without it one is made once and kept in
+  var/, so a restart does not sign everyone out.
+- Every request re-reads the staff member from the store: a disabled account
+  or a changed password ends its sessions at once.
+- Every state-changing request carries the session's CSRF token (a form
+  field or the X-CSRF-Token header), and a cross-site Origin is refused.
+- Console pages send a strict Content-Security-Policy: nothing but our own
+  files, no inline script.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Optional
+
+import jinja2
+from aiohttp import web
+from aiohttp_session import get_session, new_session
+from aiohttp_session import setup as setup_sessions
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+from cryptography.fernet import Fernet
+
+from bot.config import VAR_DIR, Settings
+from bot.store import audit as audit_store
+from bot.store import staff as staff_store
+from bot.web_keys import DB, SETTINGS
+
+log = logging.getLogger(__name__)
+
+COOKIE = "helpline_console"
+SESSION_HOURS = 12
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+LOGIN_PATH = "/console/login"
+PASSWORD_PATH = "/console/password"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+KEY_FILE = VAR_DIR / "console_secret.key"
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
+
+CONSOLE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+TEMPLATE_ENV: "web.AppKey[jinja2.Environment]" = web.AppKey("console_templates")
+STAFF = "console_staff"  # request key: the signed-in staff member, a dict
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def secret_key(settings: Settings, key_file: Path = KEY_FILE) -> bytes:
+    if settings.console_secret_key:
+        return settings.console_secret_key.encode()
+    if key_file.is_file():
+        return key_file.read_bytes().strip()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = Fernet.generate_key()
+    # Created private: it signs staff in.
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(key)
+    return key
+
+
+def client_ip(request: web.Request) -> str:
+    return request.remote or "?"
+
+
+# -- sessions --------------------------------------------------------------------
+async def sign_in(request: web.Request, member: Dict[str, Any]) -> None:
+    """A fresh session for the signed-in member (never reuse the one from before sign-in)."""
+    session = await new_session(request)
+    session["username"] = member["username"]
+    session["password_changed_at"] = member["password_changed_at"].isoformat()
+    session[CSRF_FIELD] = secrets.token_urlsafe(32)
+
+
+async def sign_out(request: web.Request) -> None:
+    session = await get_session(request)
+    session.invalidate()
+
+
+async def csrf_token(request: web.Request) -> str:
+    session = await get_session(request)
+    token = session.get(CSRF_FIELD)
+    if not token:
+        token = session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return token
+
+
+async def signed_in_staff(request: web.Request) -> Optional[Dict[str, Any]]:
+    """The staff member of this request's session, if the session is still good."""
+    if STAFF in request:
+        return request[STAFF]
+    session = await get_session(request)
+    username = session.get("username")
+    member = None
+    if username:
+        member = await request.app[DB].run(staff_store.get, username)
+        if (member is None or not member["active"]
+                or member["password_changed_at"].isoformat() != session.get("password_changed_at")):
+            session.invalidate()
+            member = None
+    request[STAFF] = member
+    return member
+
+
+# -- middleware --------------------------------------------------------------------
+def _is_console(request: web.Request) -> bool:
+    return request.path == "/console" or request.path.startswith("/console/")
+
+
+def _same_origin(request: web.Request) -> bool:
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        return origin is None
+    host = origin.split("://", 1)[-1].rstrip("/")
+    forwarded = request.headers.get("X-Forwarded-Host", "").split(",")[0].strip()
+    return host in (request.host, forwarded)
+
+
+@web.middleware
+async def protect(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not _is_console(request):
+        return await handler(request)
+    if request.method not in SAFE_METHODS:
+        if not _same_origin(request):
+            return forbidden("This request came from another site and was refused.")
+        session = await get_session(request)
+        expected = session.get(CSRF_FIELD)
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            sent = (await request.post()).get(CSRF_FIELD)
+        if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):
+            return forbidden("This form has expired. Go back, reload the page and try again.")
+    response = await handler(request)
+    if not response.prepared:
+        for name, value in CONSOLE_HEADERS.items():
+            response.headers.setdefault(name, value)
+    return response
+
+
+def forbidden(message: str) -> web.Response:
+    return web.Response(status=403, text=message, headers=CONSOLE_HEADERS)
+
+
+# -- handler decorators ----------------------------------------------------------------
+def staff_only(handler: Handler) -> Handler:
+    """Signed-in staff or admins; others go to the sign-in page (or get 401 on a websocket/JSON call)."""
+
+    @functools.wraps(handler)
+    async def wrapper(request: web.Request) -> web.StreamResponse:
+        member = await signed_in_staff(request)
+        if member is None:
+            if request.method in SAFE_METHODS and request.headers.get("Upgrade", "").lower() != "websocket":
+                raise web.HTTPSeeOther(f"{LOGIN_PATH}?next={request.rel_url.path_qs}")
+            raise web.HTTPUnauthorized(text="Sign in first.")
+        if member["must_change_password"] and request.path != PASSWORD_PATH:
+            raise web.HTTPSeeOther(PASSWORD_PATH)
+        return await handler(request)
+
+    return wrapper
+
+
+def admin_only(handler: Handler) -> Handler:
+    @staff_only
+    @functools.wraps(handler)
+    async def wrapper(request: web.Request) -> web.StreamResponse:
+        if request[STAFF]["role"] != "admin":
+            raise web.HTTPForbidden(text="Only an admin can see this page.", headers=CONSOLE_HEADERS)
+        return await handler(request)
+
+    return wrapper
+
+
+def safe_next(target: Optional[str]) -> str:
+    """Only a path of the console itself, never another site."""
+    if target and target.startswith("/console") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/console"
+
+
+# -- pages and audit ---------------------------------------------------------------------
+async def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    """A console page in the shared layout, with the staff member and a CSRF token."""
+    html = request.app[TEMPLATE_ENV].get_template(template).render(
+        staff=request.get(STAFF), csrf_token=await csrf_token(request), path=request.path, **context
+    )
+    return web.Response(text=html, content_type="text/html", status=status, headers=CONSOLE_HEADERS)
+
+
+async def audit(request: web.Request, action: str, conversation_id: Optional[str] = None, detail: str = "") -> None:
+    """Record what the signed-in staff member saw or did."""
+    member = request.get(STAFF) or {}
+    await request.app[DB].run(audit_store.record, member.get("username", "?"), action, conversation_id, detail,
+                              client_ip(request))
+
+
+def template_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    return env
+
+
+def setup(app: web.Application) -> None:
+    settings = app[SETTINGS]
+    storage = EncryptedCookieStorage(
+        Fernet(secret_key(settings)), cookie_name=COOKIE, max_age=SESSION_HOURS * 3600, httponly=True,
+        samesite="Strict", secure=settings.secure_cookies, path="/console",
+    )
+    setup_sessions(app, storage)
+    app.middlewares.append(protect)
+    app[TEMPLATE_ENV] = template_env()
+    app.router.add_static("/console/assets/", STATIC, show_index=False, follow_symlinks=False)

@@ -1,0 +1,104 @@
+"""Signing in: passwords, sessions, CSRF, throttling, forced password change."""
+
+from __future__ import annotations
+
+from console_support import PASSWORD, add_staff, csrf_of
+
+from bot.store import audit as audit_store
+from bot.store import staff as staff_store
+from bot.web_keys import DB
+
+
+async def post_login(client, username, password, token=None):
+    token = token if token is not None else await csrf_of(client)
+    return await client.post("/console/login", data={"username": username, "password": password,
+                                                     "csrf_token": token}, allow_redirects=False)
+
+
+async def test_pages_need_a_signed_in_member(console_server, new_client):
+    client = await new_client()
+    resp = await client.get("/console/password", allow_redirects=False)
+    assert resp.status == 303
+    assert resp.headers["Location"].startswith("/console/login?next=/console/password")
+
+
+async def test_sign_in_then_out(console_server, new_client):
+    await add_staff(console_server.app, "ana")
+    client = await new_client()
+    resp = await post_login(client, "Ana ", PASSWORD)
+    assert resp.status == 303 and resp.headers["Location"] == "/console"
+    page = await client.get("/console/password")
+    assert page.status == 200 and "Ana" in await page.text()
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    token = await csrf_of(client, "/console/password")
+    resp = await client.post("/console/logout", data={"csrf_token": token}, allow_redirects=False)
+    assert resp.status == 303
+    assert (await client.get("/console/password", allow_redirects=False)).status == 303
+    actions = [e["action"] for e in await console_server.app[DB].run(audit_store.entries)]
+    assert actions[:2] == ["sign_out", "sign_in"]
+
+
+async def test_a_wrong_password_or_unknown_name_says_the_same(console_server, new_client):
+    await add_staff(console_server.app, "ana")
+    client = await new_client()
+    wrong = await post_login(client, "ana", "not the password")
+    unknown = await post_login(client, "nobody", PASSWORD)
+    assert wrong.status == unknown.status == 401
+    assert "do not match" in await wrong.text() and "do not match" in await unknown.text()
+
+
+async def test_a_post_without_the_csrf_token_is_refused(console_server, new_client):
+    await add_staff(console_server.app, "ana")
+    client = await new_client()
+    await csrf_of(client)
+    assert (await post_login(client, "ana", PASSWORD, token="")).status == 403
+    assert (await post_login(client, "ana", PASSWORD, token="forged")).status == 403
+    assert (await post_login(client, "ana", PASSWORD)).status == 303
+
+
+async def test_a_post_from_another_site_is_refused(console_server, new_client):
+    await add_staff(console_server.app, "ana")
+    client = await new_client()
+    token = await csrf_of(client)
+    resp = await client.post("/console/login", data={"username": "ana", "password": PASSWORD,
+                                                     "csrf_token": token},
+                             headers={"Origin": "https://evil.example"}, allow_redirects=False)
+    assert resp.status == 403
+
+
+async def test_five_failures_lock_the_username_even_with_the_right_password(console_server, new_client):
+    await add_staff(console_server.app, "ana")
+    client = await new_client()
+    for _ in range(5):
+        assert (await post_login(client, "ana", "guess")).status == 401
+    resp = await post_login(client, "ana", PASSWORD)
+    assert resp.status == 429 and "Too many failed sign-ins" in await resp.text()
+    actions = [e["action"] for e in await console_server.app[DB].run(audit_store.entries)]
+    assert actions.count("sign_in_failed") == 5 and actions[0] == "sign_in_throttled"
+
+
+async def test_a_disabled_member_is_signed_out_at_once(console_server, new_client, sign_in):
+    client = await sign_in("ana")
+    assert (await client.get("/console/password")).status == 200
+    await console_server.app[DB].run(staff_store.set_active, "ana", False)
+    assert (await client.get("/console/password", allow_redirects=False)).status == 303
+    assert (await post_login(client, "ana", PASSWORD)).status == 401
+
+
+async def test_a_given_password_must_be_changed_first(console_server, new_client):
+    await add_staff(console_server.app, "ana", must_change_password=True)
+    client = await new_client()
+    resp = await post_login(client, "ana", PASSWORD)
+    assert resp.headers["Location"] == "/console/password"
+    token = await csrf_of(client, "/console/password")
+    short = await client.post("/console/password", data={
+        "csrf_token": token, "current_password": PASSWORD, "new_password": "short",
+        "confirm_password": "short"})
+    assert short.status == 400 and "at least 12" in await short.text()
+    resp = await client.post("/console/password", data={
+        "csrf_token": token, "current_password": PASSWORD, "new_password": "a much better passphrase",
+        "confirm_password": "a much better passphrase"}, allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"] == "/console"
+    member = await console_server.app[DB].run(staff_store.get, "ana")
+    assert member["must_change_password"] is False
+    assert (await client.get("/console/password")).status == 200  # the new session is good
