@@ -1,0 +1,26 @@
+"""How a visitor's address is shown to staff who have not taken the conversation.
+
+Phone numbers are health-adjacent personal data: lists show only the last
+digits; the full number appears only to the staff member who claimed it.
+"""
+
+from __future__ import annotations
+
+import re
+
+LAST_DIGITS = 4
+
+
+def mask_phone(number: str) -> str:
+    digits = re.sub(r"\D", "", number or "")
+    if len(digits) <= LAST_DIGITS:
+        return "•" * len(digits) or "unknown number"
+    return f"•••• {digits[-LAST_DIGITS:]}"
+
+
+def shown_address(channel: str, address: str, full: bool = False) -> str:
+    """What staff see for a visitor: a masked number on SMS, a short tag for web and REST sessions."""
+    if channel == "sms":
+        return address if full else mask_phone(address)
+    label = {"web": "Web visitor", "rest": "REST client"}.get(channel, channel)
+    return f"{label} {address[-6:]}" if address else label
