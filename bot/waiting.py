@@ -85,6 +85,19 @@ def back_to_bot() -> str:
     return "You're back with the automated assistant. Ask me anything, or ask for a person again at any time."
 
 
+def joined(staff_name: str) -> str:
+    return f"{staff_name} joined the conversation."
+
+
+def taking_over(staff_name: str) -> str:
+    return f"{staff_name} is taking over the conversation."
+
+
+def closed_by(staff_name: str) -> str:
+    return (f"{staff_name} has closed this conversation. If you write again, the automated assistant will answer, "
+            "and you can ask for a person at any time. In an emergency, call 911, or call or text 988.")
+
+
 PHONE = re.compile(r"(\+?1[\s.-]?)?\(?\b(\d{3})\)?[\s.-]?(\d{3})[\s.-]?(\d{4})\b")
 
 

@@ -196,10 +196,19 @@ def safe_next(target: Optional[str]) -> str:
 
 
 # -- pages and audit ---------------------------------------------------------------------
+async def flash(request: web.Request, text: str, kind: str = "ok") -> None:
+    """A message shown once on the next page (after a redirect). kind: ok | notice | error."""
+    session = await get_session(request)
+    session["flashes"] = [*session.get("flashes", []), [kind, text]][-5:]
+
+
 async def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
-    """A console page in the shared layout, with the staff member and a CSRF token."""
+    """A console page in the shared layout, with the staff member, a CSRF token and pending flashes."""
+    session = await get_session(request)
+    flashes = session.pop("flashes") if "flashes" in session else []
     html = request.app[TEMPLATE_ENV].get_template(template).render(
-        staff=request.get(STAFF), csrf_token=await csrf_token(request), path=request.path, **context
+        staff=request.get(STAFF), csrf_token=await csrf_token(request), path=request.path, flashes=flashes,
+        **context
     )
     return web.Response(text=html, content_type="text/html", status=status, headers=CONSOLE_HEADERS)
 

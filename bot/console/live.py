@@ -1,0 +1,138 @@
+"""The console's live feed: one websocket per open console page.
+
+Whatever changes the queue or a transcript wakes one loop that reads the
+queue from the store and pushes it to every page, with the ids of the
+conversations that have new messages. The loop also looks every few seconds,
+so changes made through another gateway replica (which shares only the
+database) still arrive without a reload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, AsyncIterator, Dict, List, Optional, Set, Tuple
+
+from aiohttp import WSMsgType, web
+
+from bot.api import json_dumps
+from bot.console.security import STAFF, staff_only
+from bot.store import queue as queue_store
+from bot.store.database import Database
+from bot.web_keys import DB, ROUTER
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 3.0
+HEARTBEAT_SECONDS = 25.0
+
+
+class LiveFeed:
+    def __init__(self, db: Database, poll_seconds: float = POLL_SECONDS):
+        self.db = db
+        self.poll_seconds = poll_seconds
+        self.sockets: Dict[web.WebSocketResponse, str] = {}
+        self._wake = asyncio.Event()
+        self._last_queue: Optional[str] = None
+        self._last_message_id: Optional[int] = None
+
+    def staff_online(self) -> int:
+        """Distinct staff members with a console page open: the router tells visitors whether someone is here."""
+        return len(set(self.sockets.values()))
+
+    async def notify(self, kind: str, data: Dict[str, Any]) -> None:
+        """The router's hook: something changed, look now."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+            except asyncio.TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                await self.publish()
+            except Exception:
+                log.exception("console live feed: could not read or push the queue")
+
+    async def publish(self, force: bool = False) -> None:
+        queue, latest, changed = await self.db.run(_changes, self._last_message_id)
+        queue_json = json_dumps(queue)
+        messages_changed = latest != self._last_message_id
+        if not (force or queue_json != self._last_queue or messages_changed):
+            return
+        self._last_queue, self._last_message_id = queue_json, latest
+        await self.broadcast({"type": "update", "queue": queue, "changed_conversations": changed})
+
+    async def broadcast(self, event: Dict[str, Any]) -> None:
+        text = json_dumps(event)
+        for ws in list(self.sockets):
+            try:
+                await ws.send_str(text)
+            except (ConnectionError, RuntimeError):
+                self.sockets.pop(ws, None)
+
+    async def snapshot(self) -> Dict[str, Any]:
+        queue, _, _ = await self.db.run(_changes, None)
+        return {"type": "update", "queue": queue, "changed_conversations": []}
+
+
+def _changes(s, after_message_id: Optional[int]) -> Tuple[List[Dict[str, Any]], int, List[str]]:
+    latest = queue_store.latest_message_id(s)
+    changed = (queue_store.conversations_with_messages_after(s, after_message_id)
+               if after_message_id is not None and latest != after_message_id else [])
+    return queue_store.queue_snapshot(s), latest, changed
+
+
+LIVE: "web.AppKey[LiveFeed]" = web.AppKey("console_live")
+
+
+def _same_origin(request: web.Request) -> bool:
+    # Browsers send Origin on websockets; a page on another site must not ride our cookie.
+    origin = request.headers.get("Origin")
+    return origin is not None and origin.split("://", 1)[-1].rstrip("/") == request.host
+
+
+@staff_only
+async def socket(request: web.Request) -> web.WebSocketResponse:
+    if not _same_origin(request):
+        raise web.HTTPForbidden(text="Cross-site websocket refused.")
+    feed = request.app[LIVE]
+    ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)
+    await ws.prepare(request)
+    feed.sockets[ws] = request[STAFF]["username"]
+    try:
+        await ws.send_str(json_dumps(await feed.snapshot()))
+        async for message in ws:
+            if message.type == WSMsgType.ERROR:
+                break  # the console only listens; what a page sends is ignored
+    finally:
+        feed.sockets.pop(ws, None)
+    return ws
+
+
+async def feed_context(app: web.Application) -> AsyncIterator[None]:
+    """Runs after the store and router exist (registered after `resources`)."""
+    feed = LiveFeed(app[DB])
+    app[LIVE] = feed
+    router = app[ROUTER]
+    router.staff_online = feed.staff_online
+    router.notify = feed.notify
+    task = asyncio.create_task(feed.run(), name="console-live-feed")
+    yield
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
+async def hang_up(app: web.Application) -> None:
+    # Open sockets would otherwise hold a shutdown until they time out.
+    feed = app.get(LIVE)
+    for ws in list(feed.sockets if feed else ()):
+        await ws.close(code=1001, message=b"server shutting down")
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/console/live", socket)
+    app.cleanup_ctx.append(feed_context)
+    app.on_shutdown.append(hang_up)

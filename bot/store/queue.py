@@ -1,0 +1,123 @@
+"""What the console shows: the live queue and one conversation, as plain dicts.
+
+The queue is the same for every viewer (addresses masked), so one snapshot
+can be pushed to every signed-in browser. A conversation shows the full phone
+number only to the staff member who holds it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from bot.masking import shown_address
+from bot.store import repository as repo
+from bot.store.models import Conversation, Correction, Handoff, Message, Staff
+
+PREVIEW_CHARS = 140
+
+
+def _staff_names(s: Session) -> Dict[str, str]:
+    return dict(s.execute(select(Staff.username, Staff.display_name)).all())
+
+
+def queue_snapshot(s: Session) -> List[Dict[str, Any]]:
+    """Open and claimed tickets: unclaimed first, crisis first, then longest waiting."""
+    rank = case(*((Handoff.priority == p, -r) for p, r in repo.PRIORITY_RANK.items()), else_=0)
+    status_rank = case((Handoff.status == "open", 0), else_=1)
+    rows = s.execute(
+        select(Handoff, Conversation)
+        .join(Conversation, Conversation.id == Handoff.conversation_id)
+        .where(Handoff.status.in_(("open", "claimed")))
+        .order_by(status_rank, rank, Handoff.created_at, Handoff.id)
+    ).all()
+    names = _staff_names(s)
+    last_visitor = _last_visitor_messages(s, [c.id for _, c in rows])
+    return [{
+        "handoff_id": h.id,
+        "conversation_id": c.id,
+        "channel": c.channel,
+        "address": shown_address(c.channel, c.address),
+        "priority": h.priority,
+        "status": h.status,
+        "reason": h.reason,
+        "claimed_by": h.claimed_by,
+        "claimed_by_name": names.get(h.claimed_by, h.claimed_by) if h.claimed_by else None,
+        "created_at": h.created_at,
+        "callback": bool(h.callback_number),
+        "last_message": last_visitor.get(c.id, ""),
+    } for h, c in rows]
+
+
+def _last_visitor_messages(s: Session, conversation_ids: List[str]) -> Dict[str, str]:
+    if not conversation_ids:
+        return {}
+    latest = (
+        select(Message.conversation_id, func.max(Message.id).label("id"))
+        .where(Message.conversation_id.in_(conversation_ids), Message.author == "visitor")
+        .group_by(Message.conversation_id)
+        .subquery()
+    )
+    rows = s.execute(select(Message.conversation_id, Message.text).join(latest, latest.c.id == Message.id)).all()
+    return {cid: _preview(text) for cid, text in rows}
+
+
+def _preview(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
+
+
+def screen_result_of(messages: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The latest finished screen in a transcript, if any."""
+    for message in reversed(messages):
+        custom = (message.get("payload") or {}).get("custom") or {}
+        result = custom.get("screen_result") if isinstance(custom, dict) else None
+        if isinstance(result, dict) and result.get("level"):
+            return result
+    return None
+
+
+def conversation_view(s: Session, conversation_id: str, viewer: str) -> Optional[Dict[str, Any]]:
+    """One conversation for the console: timeline, tickets, screen result, and what the viewer may do."""
+    conversation = s.get(Conversation, conversation_id)
+    if conversation is None:
+        return None
+    corrections = {
+        c.message_id: c.intent for c in s.execute(
+            select(Correction).where(Correction.conversation_id == conversation_id)).scalars()
+    }
+    messages = []
+    for m in repo.list_messages(s, conversation_id):
+        item = repo.message_as_dict(m)
+        item["intent"] = m.intent
+        item["intent_confidence"] = m.intent_confidence
+        item["correction"] = corrections.get(m.id)
+        messages.append(item)
+    handoffs = [repo.handoff_as_dict(h) for h in repo.handoffs_for_conversation(s, conversation_id)]
+    active = next((h for h in reversed(handoffs) if h["status"] in ("open", "claimed")), None)
+    names = _staff_names(s)
+    for h in handoffs:
+        h["claimed_by_name"] = names.get(h["claimed_by"], h["claimed_by"]) if h["claimed_by"] else None
+    holder = active["claimed_by"] if active and active["status"] == "claimed" else None
+    return {
+        "conversation": repo.conversation_as_dict(conversation),
+        "address": shown_address(conversation.channel, conversation.address, full=holder == viewer),
+        "messages": messages,
+        "handoffs": handoffs,
+        "active": active,
+        "holder": holder,
+        "holder_name": names.get(holder, holder) if holder else None,
+        "screen_result": screen_result_of(messages),
+    }
+
+
+def latest_message_id(s: Session) -> int:
+    return s.execute(select(func.coalesce(func.max(Message.id), 0))).scalar_one()
+
+
+def conversations_with_messages_after(s: Session, message_id: int) -> List[str]:
+    return list(s.execute(
+        select(Message.conversation_id).where(Message.id > message_id).distinct()
+    ).scalars())
