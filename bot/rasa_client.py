@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any, Dict, List, Optional
+from urllib.parse import quote
 
 import aiohttp
 
@@ -53,3 +54,26 @@ class RasaClient:
                 return bool((await resp.json(content_type=None)).get("model_id")) if self._token else True
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError, AttributeError):
             return False
+
+    async def latest_message(self, sender: str, timeout: float = 5.0) -> Optional[Dict[str, Any]]:
+        """What Rasa understood the sender's last message as: the tracker's `latest_message`.
+
+        Its `intent` ({name, confidence}) and, for a retrieval intent, the full
+        key in `response_selector.<intent>.response.intent_response_key`. None
+        when the tracker has no message yet; errors are RasaUnavailable.
+        """
+        params = {"include_events": "NONE"}
+        if self._token:
+            params["token"] = self._token
+        try:
+            async with self._session.get(
+                f"{self._base}/conversations/{quote(sender, safe='')}/tracker", params=params,
+                timeout=aiohttp.ClientTimeout(total=timeout),
+            ) as resp:
+                if resp.status != 200:
+                    raise RasaUnavailable(f"Rasa answered HTTP {resp.status} for the tracker")
+                state = await resp.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError) as exc:
+            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+        latest = state.get("latest_message") if isinstance(state, dict) else None
+        return latest if isinstance(latest, dict) else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
-from bot import safety, waiting
+from bot import safety, understanding, waiting
 from bot.delivery import Deliveries
 from bot.metrics import Metrics
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -110,20 +110,20 @@ class Router:
     async def _route(self, msg: Inbound) -> Outcome:
         try:
             recorded = await self.db.run(
-                convo.record_visitor_message, msg.channel, msg.address, msg.text, msg.channel_message_id
+                convo.record_visitor_message_with_id, msg.channel, msg.address, msg.text, msg.channel_message_id
             )
         except Exception:
             log.exception("could not record a message on %s", msg.channel)
             return Outcome(None, [Reply(text=waiting.trouble(self.contact()), author="system")])
         if recorded is None:
             return Outcome(None, [], duplicate=True)
-        conversation_id, mode = recorded
+        conversation_id, mode, message_id = recorded
         replies: List[Reply] = []
         try:
             if mode == "waiting":
                 replies = await self._while_waiting(conversation_id, msg)
             elif mode == "bot":
-                replies = await self._ask_bot(conversation_id, msg)
+                replies = await self._ask_bot(conversation_id, msg, message_id)
             # In human mode staff answer in their own words.
             await self._record(conversation_id, replies)
         except Exception:
@@ -157,7 +157,7 @@ class Router:
         return Outcome(conversation_id, replies)
 
     # -- bot mode ----------------------------------------------------------
-    async def _ask_bot(self, conversation_id: str, msg: Inbound) -> List[Reply]:
+    async def _ask_bot(self, conversation_id: str, msg: Inbound, message_id: Optional[int] = None) -> List[Reply]:
         metadata = {**(msg.metadata or {}), "channel": msg.channel}
         try:
             rasa_replies = await self.rasa.send(conversation_id, msg.text, metadata)
@@ -178,6 +178,8 @@ class Router:
                 continue
             if r.get("text") or r.get("buttons") or custom:
                 replies.append(Reply(text=r.get("text"), buttons=r.get("buttons") or [], custom=custom))
+        # What Rasa understood is read from its tracker afterwards, off the visitor's path.
+        understanding.capture_later(self.db, self.rasa, conversation_id, message_id, msg.text)
         return replies
 
     async def _assistant_unavailable(self, conversation_id: str, msg: Inbound, exc: Exception) -> List[Reply]:

@@ -178,3 +178,40 @@ def take_due_crisis_reminders(s: Session, waiting_since: datetime, text: str) ->
         repo.add_message(s, handoff.conversation, "system", text)
         targets.append((handoff.conversation.channel, handoff.conversation.address))
     return targets
+
+
+# -- what the assistant understood (for the dashboard) ------------------------
+
+def latest_visitor_message_id(s: Session, conversation_id: str) -> Optional[int]:
+    return s.execute(
+        select(Message.id)
+        .where(Message.conversation_id == conversation_id, Message.author == "visitor")
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def record_visitor_message_with_id(
+    s: Session, channel: str, address: str, text: str, channel_message_id: Optional[int] = None
+) -> Optional[Tuple[str, str, int]]:
+    """`record_visitor_message`, plus the id of the message stored: (conversation id, mode, message id).
+
+    The latest visitor message read in this same transaction is ours: storing
+    a message updates its conversation's row, so another message to the same
+    conversation cannot commit until this transaction has.
+    """
+    recorded = record_visitor_message(s, channel, address, text, channel_message_id)
+    if recorded is None:
+        return None
+    conversation_id, mode = recorded
+    return conversation_id, mode, latest_visitor_message_id(s, conversation_id)
+
+
+def set_message_intent(s: Session, message_id: int, intent: str, confidence: Optional[float]) -> bool:
+    """Store what a visitor message was understood as; False if there is no such visitor message."""
+    message = s.get(Message, message_id)
+    if message is None or message.author != "visitor":
+        return False
+    message.intent = intent
+    message.intent_confidence = confidence
+    return True

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
-from typing import Any, Callable, Dict, List, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -20,6 +21,27 @@ def dead_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
+def tracker_latest_message(text: str, understood: Optional[Tuple[str, float]]) -> Dict[str, Any]:
+    """A tracker's `latest_message` as Rasa 3.6 writes it, with the `faq` response selector."""
+    name, confidence = understood or ("nlu_fallback", 0.3)
+    intent, _, response = name.partition("/")
+    key = name if response else "faq/what_is_iop"  # the selector answers for every message
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": [],
+        "intent_ranking": [{"name": intent, "confidence": confidence}],
+        "response_selector": {
+            "all_retrieval_intents": ["faq"],
+            "faq": {
+                "response": {"responses": [{"text": "..."}], "confidence": 0.8 if response else 0.1,
+                             "intent_response_key": key, "utter_action": f"utter_{key}"},
+                "ranking": [],
+            },
+        },
+    }
+
+
 class FakeRasa:
     """Rasa's REST channel and status endpoint, answering what a test sets."""
 
@@ -34,6 +56,12 @@ class FakeRasa:
         app.router.add_get("/", self._root)
         app.router.add_get("/status", self._status)
         app.router.add_get("/health", self._root)  # the action server's, so one fake serves both
+        # The tracker: what the sender's last message was understood as.
+        self.intent_of: Callable[[str], Optional[Tuple[str, float]]] = lambda text: None
+        self.tracker_status = 200
+        self.tracker_delay = 0.0
+        self.tracker_requests: List[Dict[str, str]] = []
+        app.router.add_get("/conversations/{sender}/tracker", self._tracker)
         self.server = TestServer(app, host="127.0.0.1")
 
     def says(self, *replies: Dict[str, Any]) -> None:
@@ -53,6 +81,23 @@ class FakeRasa:
         if request.query.get("token") != self.token:
             return web.json_response({"message": "unauthorized"}, status=401)
         return web.json_response({"model_id": "abc", "model_file": "helpline.tar.gz"})
+
+    def understands(self, intents: Dict[str, str], confidence: float = 0.9) -> None:
+        """Message text -> intent ("greet", "faq/cost") for the tracker endpoint."""
+        self.intent_of = lambda text: (intents[text], confidence) if text in intents else None
+
+    async def _tracker(self, request: web.Request) -> web.Response:
+        self.tracker_requests.append({"sender": request.match_info["sender"], **request.query})
+        if self.tracker_delay:
+            await asyncio.sleep(self.tracker_delay)
+        if request.query.get("token") != self.token:
+            return web.json_response({"message": "unauthorized"}, status=401)
+        if self.tracker_status != 200:
+            return web.json_response({"message": "error"}, status=self.tracker_status)
+        sender = request.match_info["sender"]
+        texts = [body["message"] for body in self.received if body.get("sender") == sender]
+        latest = tracker_latest_message(texts[-1], self.intent_of(texts[-1])) if texts else None
+        return web.json_response({"sender_id": sender, "latest_message": latest, "events": None})
 
     @property
     def url(self) -> str:
