@@ -1,0 +1,236 @@
+"""Figures for the supervisor's dashboard, over a window of whole UTC days ending today.
+
+Counts per day are grouped in SQL with `date()`, which SQLite and PostgreSQL
+both have; screen results sit in a JSON payload and are read in Python, so
+the same code runs on both backends. Everything returns plain data that
+`bot.api.json_dumps` can write.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Dict, Iterable, List, Optional
+
+from sqlalchemy import Text, case, cast, func, select
+from sqlalchemy.orm import Session
+
+from actions.screen_scoring import LEVELS
+from bot.store.models import PRIORITIES, Conversation, Handoff, Message
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 365
+TOP_TOPICS = 10
+
+# What the assistant did not understand: the fallback rate counts these.
+FALLBACK_INTENTS = ("nlu_fallback", "out_of_scope")
+# Turn-taking rather than a subject: left out of the top topics.
+NOT_TOPICS = FALLBACK_INTENTS + ("greet", "goodbye", "thank", "affirm", "deny", "screen_answer")
+TOPIC_NAMES = {
+    "human_handoff": "asked for a person",
+    "start_screen": "the screen",
+    "bot_challenge": "is this a bot?",
+    "stop": "stop",
+    "crisis": "crisis",
+}
+
+
+# -- pure helpers ------------------------------------------------------------------------------------
+
+def parse_days(raw: Optional[str]) -> int:
+    """The `days` of a request; ValueError with a message for staff when it is not 1 to MAX_DAYS."""
+    if raw is None or raw.strip() == "":
+        return DEFAULT_DAYS
+    days = int(raw.strip()) if re.fullmatch(r"[0-9]{1,6}", raw.strip()) else 0
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"Days must be a whole number from 1 to {MAX_DAYS}.")
+    return days
+
+
+@dataclass(frozen=True)
+class Window:
+    """`days` whole UTC days, the last of them today."""
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time.min, tzinfo=timezone.utc)
+
+    @property
+    def end(self) -> datetime:
+        """Exclusive: midnight after the last day."""
+        return datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=timezone.utc)
+
+    @property
+    def dates(self) -> List[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+
+def window(days: int, now: datetime) -> Window:
+    today = now.astimezone(timezone.utc).date()
+    return Window(first=today - timedelta(days=days - 1), last=today)
+
+
+def percentile(values: Iterable[float], q: float) -> Optional[float]:
+    """The q-th percentile (0 to 100) by linear interpolation between closest ranks; None for no values.
+
+    The same as numpy's default and a spreadsheet's PERCENTILE.INC: the value at
+    rank (n - 1) * q / 100 of the sorted values, interpolated between neighbours.
+    """
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    if not 0 <= q <= 100:
+        raise ValueError("q must be between 0 and 100")
+    rank = (len(ordered) - 1) * q / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def median(values: Iterable[float]) -> Optional[float]:
+    return percentile(values, 50)
+
+
+def topic_of(intent: str) -> str:
+    """How staff read an intent: "faq/first_visit" is the topic "first visit"."""
+    if "/" in intent:
+        intent = intent.split("/", 1)[1]
+    return TOPIC_NAMES.get(intent, intent.replace("_", " "))
+
+
+def as_date(value: Any) -> date:
+    """date() gives a date on PostgreSQL and 'YYYY-MM-DD' on SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def screen_level(payload: Any) -> Optional[str]:
+    """The level of a bot message's `custom.screen_result`, if it has one."""
+    custom = payload.get("custom") if isinstance(payload, dict) else None
+    result = custom.get("screen_result") if isinstance(custom, dict) else None
+    level = result.get("level") if isinstance(result, dict) else None
+    return level if isinstance(level, str) and level else None
+
+
+def level_order(level: str) -> tuple:
+    return (LEVELS.index(level), level) if level in LEVELS else (len(LEVELS), level)
+
+
+# -- queries -----------------------------------------------------------------------------------------
+
+def _in(column, w: Window):
+    return (column >= w.start) & (column < w.end)
+
+
+def conversations_per_day(s: Session, w: Window) -> List[Dict[str, Any]]:
+    day = func.date(Conversation.created_at)
+    counts = {as_date(d): n for d, n in s.execute(
+        select(day, func.count()).where(_in(Conversation.created_at, w)).group_by(day))}
+    return [{"date": d, "count": counts.get(d, 0)} for d in w.dates]
+
+
+def handoffs_per_day(s: Session, w: Window) -> List[Dict[str, Any]]:
+    day = func.date(Handoff.created_at)
+    counts: Dict[date, Dict[str, int]] = {}
+    for d, priority, n in s.execute(
+        select(day, Handoff.priority, func.count()).where(_in(Handoff.created_at, w)).group_by(day, Handoff.priority)
+    ):
+        counts.setdefault(as_date(d), {})[priority] = n
+    rows = []
+    for d in w.dates:
+        by_priority = {p: counts.get(d, {}).get(p, 0) for p in PRIORITIES}
+        rows.append({"date": d, **by_priority, "total": sum(by_priority.values())})
+    return rows
+
+
+def waits(s: Session, w: Window, now: datetime) -> Dict[str, Any]:
+    """How long visitors waited for a person: tickets claimed in the window, and those waiting now."""
+    seconds = [
+        (claimed - created).total_seconds()
+        for created, claimed in s.execute(
+            select(Handoff.created_at, Handoff.claimed_at).where(
+                Handoff.claimed_at.is_not(None), _in(Handoff.claimed_at, w)))
+    ]
+    waiting, oldest = s.execute(
+        select(func.count(), func.min(Handoff.created_at)).where(Handoff.status == "open")).one()
+    return {
+        "claimed": len(seconds),
+        "median_seconds": median(seconds),
+        "p90_seconds": percentile(seconds, 90),
+        "waiting_now": waiting,
+        "longest_waiting_seconds": max(0.0, (now - oldest).total_seconds()) if oldest is not None else None,
+    }
+
+
+def crisis_handoffs(s: Session, w: Window) -> int:
+    return s.execute(
+        select(func.count()).select_from(Handoff).where(Handoff.priority == "crisis", _in(Handoff.created_at, w))
+    ).scalar_one()
+
+
+def screen_levels(s: Session, w: Window) -> List[Dict[str, Any]]:
+    """Finished screens by suggested level, from the bot messages that carried the result."""
+    counts: Dict[str, int] = {}
+    payloads = s.execute(
+        select(Message.payload).where(
+            Message.author == "bot", _in(Message.created_at, w),
+            cast(Message.payload, Text).like("%screen_result%"))
+    ).scalars()
+    for payload in payloads:
+        level = screen_level(payload)
+        if level:
+            counts[level] = counts.get(level, 0) + 1
+    return [{"level": level, "count": counts[level]} for level in sorted(counts, key=level_order)]
+
+
+def _understood(w: Window):
+    return (Message.author == "visitor") & Message.intent.is_not(None) & _in(Message.created_at, w)
+
+
+def top_topics(s: Session, w: Window, limit: int = TOP_TOPICS) -> List[Dict[str, Any]]:
+    n = func.count().label("n")
+    rows = s.execute(
+        select(Message.intent, n).where(_understood(w), Message.intent.not_in(NOT_TOPICS))
+        .group_by(Message.intent).order_by(n.desc(), Message.intent).limit(limit)
+    )
+    return [{"intent": intent, "topic": topic_of(intent), "count": count} for intent, count in rows]
+
+
+def fallback(s: Session, w: Window) -> Dict[str, Any]:
+    """Share of understood visitor messages that the assistant did not understand after all."""
+    understood, missed = s.execute(
+        select(func.count(), func.sum(case((Message.intent.in_(FALLBACK_INTENTS), 1), else_=0)))
+        .where(_understood(w))
+    ).one()
+    missed = int(missed or 0)
+    return {"messages": understood, "fallbacks": missed, "rate": missed / understood if understood else None}
+
+
+def dashboard(s: Session, days: int = DEFAULT_DAYS, now: Optional[datetime] = None) -> Dict[str, Any]:
+    """Everything the dashboard shows, read in one transaction."""
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"days must be from 1 to {MAX_DAYS}")
+    now = now or datetime.now(timezone.utc)
+    w = window(days, now)
+    conversations = conversations_per_day(s, w)
+    handoffs = handoffs_per_day(s, w)
+    return {
+        "days": days,
+        "from": w.first,
+        "to": w.last,
+        "generated_at": now,
+        "conversations": {"total": sum(r["count"] for r in conversations), "per_day": conversations},
+        "handoffs": {
+            "total": sum(r["total"] for r in handoffs),
+            "by_priority": {p: sum(r[p] for r in handoffs) for p in PRIORITIES},
+            "per_day": handoffs,
+        },
+        "crisis_handoffs": crisis_handoffs(s, w),
+        "wait": waits(s, w, now),
+        "screen_levels": screen_levels(s, w),
+        "top_topics": top_topics(s, w),
+        "fallback": fallback(s, w),
+    }
