@@ -21,6 +21,7 @@ from typing import Any, Awaitable, Callable, Dict, Iterator, List, Optional, Typ
 
 import pytest
 from aiohttp import web
+from cryptography.fernet import Fernet
 
 from bot.app import create_app
 from bot.config import Settings
@@ -172,6 +173,7 @@ class GatewayThread(threading.Thread):
             "RASA_URL": rasa_url,
             "ACTION_SERVER_URL": rasa_url,
             "BOT_API_TOKEN": API_TOKEN,
+            "CONSOLE_SECRET_KEY": Fernet.generate_key().decode(),
             "RASA_TOKEN": "rasa-token",
         })
         app = create_app(settings)
@@ -206,6 +208,18 @@ def bound_url(runner: web.AppRunner) -> str:
 def helpline(tmp_path_factory) -> Iterator[Helpline]:
     require_browser_tools()
     thread = GatewayThread(tmp_path_factory.mktemp("browser"))
+    thread.start()
+    try:
+        yield thread.ready.result(30)
+    finally:
+        thread.stop()
+
+
+@pytest.fixture(scope="module")
+def console_helpline(tmp_path_factory) -> Iterator[Helpline]:
+    """A gateway of its own for the console tests, so no other test's tickets are in its queue."""
+    require_browser_tools()
+    thread = GatewayThread(tmp_path_factory.mktemp("console"))
     thread.start()
     try:
         yield thread.ready.result(30)

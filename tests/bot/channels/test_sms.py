@@ -9,6 +9,7 @@ contract (crisis reply first, one turn per message id).
 from __future__ import annotations
 
 import itertools
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Set
@@ -17,6 +18,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from cryptography.fernet import Fernet
 from twilio.request_validator import RequestValidator
 
 from bot import safety
@@ -557,3 +559,55 @@ async def test_setup_registers_the_route_and_the_delivery():
     sms.setup(app)
     assert any(r.method == "POST" and r.resource.canonical == sms.PATH for r in app.router.routes())
     assert "sms" in app[DELIVERIES]._by_channel
+
+
+# -- the staff console, end to end over SMS ------------------------------------------
+async def console_sign_in(line: Helpline, username: str, name: str) -> str:
+    """Sign a staff member in on the helpline's own client; the CSRF token for their posts."""
+    from bot import accounts
+    from bot.store import staff as staff_store
+
+    await line.db.run(staff_store.add, username, name, "staff", accounts.hash_password("sms staff passphrase"),
+                      False)
+    page = await (await line.client.get("/console/login")).text()
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    resp = await line.client.post("/console/login", data={"username": username, "password": "sms staff passphrase",
+                                                           "csrf_token": token}, allow_redirects=False)
+    assert resp.status == 303
+    # Signing in starts a new session with a token of its own.
+    page = await (await line.client.get("/console")).text()
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+async def test_a_counsellor_answers_a_texter_from_the_console_and_stop_is_respected(tmp_path, twilio, rasa):
+    line = await start(tmp_path, twilio, rasa, "real", CONSOLE_SECRET_KEY=Fernet.generate_key().decode())
+    try:
+        SCRIPT["can i talk to a person"] = [{"text": "Of course."}, {"custom": {
+            "handoff": {"reason": "visitor asked for a person", "priority": "normal", "summary": ""}}}]
+        replies = await line.text("can i talk to a person")
+        assert replies[0] == "Of course." and "passed this to our team" in replies[1]
+        token = await console_sign_in(line, "dana", "Dana")
+        queue = await (await line.client.get("/console")).text()
+        assert "•••• 0123" in queue and VISITOR not in queue  # masked until claimed
+        handoff_id = re.search(r"/console/handoffs/(\d+)/claim", queue).group(1)
+        claimed = await line.client.post(f"/console/handoffs/{handoff_id}/claim", data={"csrf_token": token})
+        assert VISITOR in await claimed.text()  # the holder sees the number
+        conversation_id = re.search(r"/console/conversations/(\w+)/reply", await claimed.text()).group(1)
+        assert line.twilio.sent[-1]["Body"] == "Dana joined the conversation."
+
+        sent = await line.client.post(f"/console/conversations/{conversation_id}/reply",
+                                      data={"csrf_token": token, "text": "Hi, this is Dana from intake."})
+        assert "Sent." in await sent.text()
+        assert line.twilio.sent[-1]["To"] == VISITOR
+        assert line.twilio.sent[-1]["Body"] == "Dana: Hi, this is Dana from intake."
+
+        assert await line.text("can you call me later") == []  # with a person now: no bot reply
+        assert await line.text("STOP") != []
+        before = len(line.twilio.sent)
+        refused = await line.client.post(f"/console/conversations/{conversation_id}/reply",
+                                         data={"csrf_token": token, "text": "Are you still there?"})
+        assert "opted out of texts" in await refused.text()
+        assert len(line.twilio.sent) == before
+    finally:
+        SCRIPT.pop("can i talk to a person", None)
+        await stop(line)
