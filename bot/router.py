@@ -257,6 +257,32 @@ class Router:
         await self._notify("queue", {"conversation_id": conversation_id})
         return True
 
+    async def claim(self, handoff_id: int, conversation_id: str, username: str, name: str) -> bool:
+        """Staff take a ticket; exactly one of two simultaneous claims wins, and the visitor hears who joined."""
+        if not await self.db.run(convo.claim, handoff_id, username, name):
+            return False
+        await self._push(conversation_id, Reply(text=waiting.joined(name), author="system"))
+        await self._notify("queue", {"conversation_id": conversation_id})
+        return True
+
+    async def transfer(self, conversation_id: str, to_username: str, to_name: str) -> Optional[str]:
+        """Pass a held conversation to a colleague; a problem to show staff, or None."""
+        problem = await self.db.run(convo.transfer, conversation_id, to_username, to_name)
+        if problem is None:
+            await self._push(conversation_id, Reply(text=waiting.taking_over(to_name), author="system"))
+            await self._notify("queue", {"conversation_id": conversation_id})
+        return problem
+
+    async def close(self, conversation_id: str, staff_name: str, note: str) -> bool:
+        """Staff resolve the ticket; the visitor is told how to reach us again."""
+        if not await self.db.run(convo.close, conversation_id, note):
+            return False
+        reply = Reply(text=waiting.closed_by(staff_name), author="system")
+        await self._record(conversation_id, [reply])
+        await self._push(conversation_id, reply)
+        await self._notify("queue", {"conversation_id": conversation_id})
+        return True
+
     async def _push(self, conversation_id: str, reply: Reply) -> bool:
         where = await self.db.run(convo.address_of, conversation_id)
         return bool(where) and await self.deliveries.deliver(where[0], where[1], reply)

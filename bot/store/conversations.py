@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import waiting
 from bot.store import repository as repo
 from bot.store.models import Conversation, Handoff, Message
 
@@ -138,14 +139,14 @@ def last_button_mapping(s: Session, channel: str, address: str) -> Optional[Dict
     return {str(i): b["payload"] for i, b in enumerate(buttons, start=1)} or None
 
 
-def claim(s: Session, handoff_id: int, staff: str) -> bool:
-    """Staff take the ticket; only one of two simultaneous claims wins."""
+def claim(s: Session, handoff_id: int, staff: str, display_name: Optional[str] = None) -> bool:
+    """Staff (a username) take the ticket; only one of two simultaneous claims wins."""
     if not repo.claim_handoff(s, handoff_id, staff):
         return False
     handoff = s.get(Handoff, handoff_id)
     s.refresh(handoff)
     repo.set_mode(s, handoff.conversation, "human")
-    repo.add_message(s, handoff.conversation, "system", f"{staff} joined the conversation.")
+    repo.add_message(s, handoff.conversation, "system", waiting.joined(display_name or staff))
     return True
 
 
@@ -158,6 +159,29 @@ def hand_back(s: Session, conversation_id: str, note: Optional[str] = None) -> b
     if handoff is not None:
         repo.resolve_handoff(s, handoff.id, note)
     repo.set_mode(s, conversation, "bot")
+    return True
+
+
+def transfer(s: Session, conversation_id: str, to_username: str, to_display_name: str) -> Optional[str]:
+    """Give a claimed conversation to a colleague; the visitor hears who is taking over. A problem, or None."""
+    handoff = repo.active_handoff(s, conversation_id)
+    if handoff is None or handoff.status != "claimed":
+        return "Nobody holds this conversation, so there is nothing to transfer."
+    if handoff.claimed_by == to_username:
+        return f"{to_display_name} already holds this conversation."
+    handoff.claimed_by = to_username
+    repo.add_message(s, handoff.conversation, "system", waiting.taking_over(to_display_name))
+    return None
+
+
+def close(s: Session, conversation_id: str, note: str) -> bool:
+    """Resolve the conversation's ticket with a note; the next message starts again with the assistant."""
+    conversation = s.get(Conversation, conversation_id)
+    handoff = repo.active_handoff(s, conversation_id)
+    if conversation is None or handoff is None:
+        return False
+    repo.resolve_handoff(s, handoff.id, note)
+    repo.set_mode(s, conversation, "closed")
     return True
 
 
