@@ -9,10 +9,11 @@ from __future__ import annotations
 import hmac
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Optional
 
 from aiohttp import web
 
+from bot.store import audit as audit_store
 from bot.store import conversations as convo
 from bot.web_keys import DB, SETTINGS
 
@@ -41,6 +42,14 @@ async def require_token(request: web.Request, handler):
     return await handler(request)
 
 
+API_ACTOR = "api"
+
+
+async def audit(request: web.Request, action: str, conversation_id: Optional[str] = None, detail: str = "") -> None:
+    """Record what an integration read; the token is shared, so the actor is always "api"."""
+    await request.app[DB].run(audit_store.record, API_ACTOR, action, conversation_id, detail, request.remote)
+
+
 def found(data: Any, what: str) -> web.Response:
     if data is None:
         return web.json_response({"error": f"no such {what}"}, status=404)
@@ -48,13 +57,19 @@ def found(data: Any, what: str) -> web.Response:
 
 
 async def conversation(request: web.Request) -> web.Response:
-    return found(await request.app[DB].run(convo.conversation_transcript, request.match_info["id"]), "conversation")
+    data = await request.app[DB].run(convo.conversation_transcript, request.match_info["id"])
+    if data is not None:
+        await audit(request, "read_transcript", data["id"])
+    return found(data, "conversation")
 
 
 async def conversation_by_address(request: web.Request) -> web.Response:
     data = await request.app[DB].run(
         convo.conversation_by_address, request.match_info["channel"], request.match_info["address"]
     )
+    if data is not None:
+        # The conversation id says whose it was; the address (a phone number) stays out of the log.
+        await audit(request, "read_transcript", data["id"], "by address")
     return found(data, "conversation")
 
 
@@ -62,7 +77,10 @@ async def handoffs(request: web.Request) -> web.Response:
     conversation_id = request.query.get("conversation")
     if not conversation_id:
         return web.json_response({"error": "give ?conversation=ID"}, status=400)
-    return found(await request.app[DB].run(convo.handoffs_of, conversation_id), "conversation")
+    data = await request.app[DB].run(convo.handoffs_of, conversation_id)
+    if data:  # tickets hold the screen answers and callback numbers
+        await audit(request, "read_handoffs", conversation_id)
+    return found(data, "conversation")
 
 
 def setup(app: web.Application) -> None:
