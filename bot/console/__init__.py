@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.console import security
 
-SECTIONS = ("bot.console.auth",)
+SECTIONS = ("bot.console.auth", "bot.console.review",)
 
 
 def setup(app: web.Application) -> None:
