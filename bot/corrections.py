@@ -14,7 +14,7 @@ import re
 import unicodedata
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple, Union
 
 import yaml
 from ruamel.yaml import YAML
@@ -138,6 +138,11 @@ def one_line(text: str) -> str:
 
 def exported_intent(correction: Mapping[str, Any]) -> str:
     return f"{NEW_TOPIC}/{correction['intent']}" if correction.get("new_topic") else correction["intent"]
+
+
+def correction_label(correction: Union[str, Mapping[str, Any]]) -> str:
+    """A stored correction (or just its intent) as staff see it."""
+    return label(correction if isinstance(correction, str) else exported_intent(correction))
 
 
 def examples_by_intent(corrections: Iterable[Mapping[str, Any]]) -> Dict[str, List[str]]:
