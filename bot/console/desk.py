@@ -13,6 +13,7 @@ from typing import Any, Dict
 from aiohttp import web
 
 from bot.api import json_dumps
+from bot.console.corrections import TOPICS
 from bot.console.security import STAFF, audit, flash, render, staff_only
 from bot.store import queue as queue_store
 from bot.store import staff as staff_store
@@ -66,10 +67,7 @@ async def timeline_fragment(request: web.Request) -> web.Response:
 
 
 def _topics(request: web.Request):
-    from bot.console import corrections  # the section that knows the model's topics
-
-    key = getattr(corrections, "TOPICS", None)
-    return request.app[key] if key is not None and key in request.app else []
+    return request.app.get(TOPICS, [])
 
 
 # -- actions ---------------------------------------------------------------------

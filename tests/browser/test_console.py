@@ -74,6 +74,11 @@ def pages(browser, request) -> Iterator:
     assert not problems, f"errors in the browser: {problems}"
 
 
+def snapshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"console_{name}.png"), full_page=True)
+
+
 def sign_in(page: Page, url: str, username: str) -> None:
     page.goto(url + "/console")
     expect(page).to_have_url(re.compile(r"/console/login"))
@@ -119,6 +124,7 @@ def test_a_counsellor_works_a_crisis_from_alert_to_resolution(pages, staff):
         expect(first_row).to_contain_text("crisis")
         expect(first_row).to_contain_text("i want to end my life tonight")
     assert counsellor.title().startswith("(CRISIS)")
+    snapshot(counsellor, "queue_with_crisis_alert")
     assert accessibility_violations(counsellor) == []
 
     counsellor.locator("#queue-rows tr").first.get_by_role("button", name="Claim").click()
@@ -138,6 +144,7 @@ def test_a_counsellor_works_a_crisis_from_alert_to_resolution(pages, staff):
     # The visitor's answer reaches the open transcript without a reload.
     visitor_says(visitor, "yes i am safe, my sister is here")
     expect(counsellor.locator("#timeline").get_by_text("yes i am safe, my sister is here")).to_be_visible()
+    snapshot(counsellor, "conversation_claimed")
     assert accessibility_violations(counsellor) == []
 
     counsellor.get_by_label("Resolve with a note").fill("Safe with sister; 988 given; intake call tomorrow 10am")
