@@ -12,7 +12,8 @@ from aiohttp import web
 
 from bot.console import security
 
-SECTIONS = ("bot.console.auth", "bot.console.live", "bot.console.desk", "bot.console.review", "bot.console.corrections",)
+SECTIONS = ("bot.console.auth", "bot.console.live", "bot.console.desk", "bot.console.review", "bot.console.corrections",
+            "bot.console.dashboard",)
 
 
 def setup(app: web.Application) -> None:

@@ -1,0 +1,129 @@
+"""The supervisor's dashboard at /console/dashboard, and the same figures as JSON at /api/dashboard."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Dict, List, Optional
+
+from aiohttp import web
+
+from actions.screen_messages import SHORT_NAMES
+from bot import understanding
+from bot.api import json_dumps
+from bot.console import charts
+from bot.console.security import audit, render, staff_only
+from bot.store import stats
+from bot.store.models import PRIORITIES
+from bot.web_keys import DB
+
+PRIORITY_COLORS = {"normal": charts.ACCENT, "urgent": charts.URGENT, "crisis": charts.CRISIS}
+
+
+# -- words and numbers for staff -----------------------------------------------------------------
+
+def day_label(day: date) -> str:
+    return f"{day:%b} {day.day}"
+
+
+def duration(seconds: Optional[float]) -> str:
+    """A wait as staff read it: "45 s", "4 min 5 s", "2 h 10 min", "3 d 4 h"; a dash for none."""
+    if seconds is None:
+        return "–"
+    s = int(round(max(seconds, 0)))
+    if s < 60:
+        return f"{s} s"
+    minutes, s = divmod(s, 60)
+    if minutes < 60:
+        return f"{minutes} min {s} s" if s and minutes < 10 else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def percent(part: int, whole: int) -> str:
+    """ "12%"; a dash when there is nothing to divide."""
+    return f"{round(100 * part / whole)}%" if whole else "–"
+
+
+def level_name(level: str) -> str:
+    return SHORT_NAMES.get(level, level)
+
+
+def page_context(data: Dict[str, Any]) -> Dict[str, Any]:
+    """The figures of `stats.dashboard` with the charts and labels the page shows."""
+    conversations = data["conversations"]["per_day"]
+    handoffs = data["handoffs"]["per_day"]
+    days = [day_label(r["date"]) for r in conversations]
+    topics = data["top_topics"]
+    levels = data["screen_levels"]
+    wait = data["wait"]
+    fallback = data["fallback"]
+    waiting_now = wait["waiting_now"]
+    headline: List[Dict[str, str]] = [
+        {"name": "Conversations started", "value": str(data["conversations"]["total"]), "note": ""},
+        {"name": "Handoffs to a person", "value": str(data["handoffs"]["total"]), "note": ""},
+        {"name": "Crisis handoffs", "value": str(data["crisis_handoffs"]), "note": ""},
+        {"name": "Median wait for a person", "value": duration(wait["median_seconds"]), "note": ""},
+        {"name": "9 in 10 waited at most", "value": duration(wait["p90_seconds"]), "note": ""},
+        {"name": "Not understood", "value": percent(fallback["fallbacks"], fallback["messages"]),
+         "note": f"{fallback['fallbacks']} of {fallback['messages']} messages" if fallback["messages"] else ""},
+        {"name": "Waiting now", "value": str(waiting_now),
+         "note": f"longest {duration(wait['longest_waiting_seconds'])}" if waiting_now else ""},
+    ]
+    return {
+        "data": data,
+        "headline": headline,
+        "claimed": wait["claimed"],
+        "day_rows": [
+            {"day": day, "conversations": c["count"], **{p: h[p] for p in PRIORITIES}, "handoffs": h["total"]}
+            for day, c, h in zip(days, conversations, handoffs)
+        ],
+        "priorities": PRIORITIES,
+        "topic_rows": topics,
+        "level_rows": [{"level": level_name(r["level"]), "count": r["count"]} for r in levels],
+        "conversations_chart": charts.bar_chart(
+            "chart-conversations", "Conversations started per day", days,
+            [r["count"] for r in conversations], y_label="conversations"),
+        "handoffs_chart": charts.stacked_bars(
+            "chart-handoffs", "Handoffs per day, by priority", days,
+            [charts.Series(p, [r[p] for r in handoffs], PRIORITY_COLORS[p]) for p in PRIORITIES],
+            y_label="handoffs"),
+        "topics_chart": charts.horizontal_bars(
+            "chart-topics", "Top topics", [r["topic"] for r in topics], [r["count"] for r in topics]),
+        "levels_chart": charts.horizontal_bars(
+            "chart-levels", "Screens by suggested level", [level_name(r["level"]) for r in levels],
+            [r["count"] for r in levels]),
+    }
+
+
+# -- handlers -----------------------------------------------------------------------------------
+
+@staff_only
+async def page(request: web.Request) -> web.Response:
+    raw = request.query.get("days")
+    try:
+        days = stats.parse_days(raw)
+    except ValueError as exc:
+        return await render(request, "dashboard.html", status=400, error=str(exc), days_value=raw or "")
+    data = await request.app[DB].run(stats.dashboard, days)
+    await audit(request, "view_dashboard", detail=f"days={days}")
+    return await render(request, "dashboard.html", error=None, days_value=str(days), **page_context(data))
+
+
+async def api(request: web.Request) -> web.Response:
+    """Behind the API's bearer token (bot.api's middleware guards every /api/ path)."""
+    try:
+        days = stats.parse_days(request.query.get("days"))
+    except ValueError as exc:
+        return web.json_response({"error": str(exc)}, status=400)
+    return web.json_response(await request.app[DB].run(stats.dashboard, days), dumps=json_dumps)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/console/dashboard", page)
+    app.router.add_get("/api/dashboard", api)
+    # The dashboard's topics come from the intent capture: stop captures still
+    # running before the store and the HTTP session close.
+    app.on_shutdown.append(understanding.cancel_pending)
