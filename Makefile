@@ -21,7 +21,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 
 TRAINING := config.yml domain.yml $(wildcard data/*.yml)
 
-.PHONY: help install run train test test-unit test-rasa validate eval stories lock clean
+.PHONY: help install run train test test-unit test-rasa validate eval stories export-corrections lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ eval: $(MODEL) ## NLU cross-validation, held-out scores and the safety-net figur
 
 stories: $(STAMP) ## Regenerate the screen's Rasa test stories
 	$(PY) scripts/make_screen_stories.py
+
+export-corrections: $(STAMP) ## Write staff corrections to var/nlu_corrections.yml for review (never into data/)
+	$(PY) -m bot export-corrections
 
 lock: ## Re-pin requirements.txt from the current venv
 	$(PY) -m pip freeze --exclude-editable | grep -v '^pip==' > requirements.txt

@@ -1,4 +1,5 @@
-"""`python -m bot ...`: run the helpline, serve the gateway, chat in a terminal."""
+"""`python -m bot ...`: run the helpline, serve the gateway, chat in a terminal, manage staff accounts,
+export staff corrections for review."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import secrets
 import socket
 import sys
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import List, Optional
 from urllib.parse import urlsplit
@@ -110,6 +112,23 @@ async def print_addresses(base: str, settings: Settings, log_dir: Path) -> None:
     print(f"  Health:        {base}/healthz")
 
 
+def prepare_console(settings: Settings, out=None) -> bool:
+    """Migrate the store and make the first admin when there is none; False (said why) on failure."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot import staff_cli
+
+    try:
+        made = staff_cli.first_admin(settings)
+    except (ValueError, SQLAlchemyError) as exc:
+        print(f"Could not prepare the store and the staff console: {exc}", file=sys.stderr)
+        return False
+    if made:
+        # The only time this password is shown: on the terminal of whoever started the helpline.
+        print(f"\n{staff_cli.first_admin_notice(*made)}\n", file=out or sys.stdout, flush=True)
+    return True
+
+
 def run(settings: Settings, chat: bool) -> int:
     from bot.supervisor import supervise
 
@@ -120,6 +139,8 @@ def run(settings: Settings, chat: bool) -> int:
     if busy:
         print(f"Already in use: {', '.join(busy)}. Is the helpline running already? "
               "Stop it, or set those variables to free ports.", file=sys.stderr)
+        return 1
+    if not prepare_console(settings):
         return 1
     # Rasa's HTTP API is never left open: a token is made up when none is given.
     rasa_token = settings.rasa_token or secrets.token_urlsafe(32)
@@ -213,8 +234,31 @@ def serve(settings: Settings) -> int:
 
     from bot.app import create_app
 
+    if not prepare_console(settings, out=sys.stderr):  # stderr: the gateway's log under `run`
+        return 1
     web.run_app(create_app(settings), host=settings.gateway_host, port=settings.gateway_port,
                 print=lambda *_: None, access_log=None)
+    return 0
+
+
+def since_date(value: str) -> datetime:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-01-31") from None
+
+
+def export_corrections(settings: Settings, out: Optional[Path], since: Optional[datetime]) -> int:
+    from bot import corrections
+
+    path = out.resolve() if out else settings.corrections_file
+    try:
+        count = corrections.write_export(settings.database_url, path, since)
+    except ValueError as exc:
+        print(f"python -m bot export-corrections: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote {count} example{'' if count == 1 else 's'} to {shown_path(path)}. "
+          "Read them before you copy any into data/nlu.yml.")
     return 0
 
 
@@ -226,10 +270,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     sub.add_parser("serve", help="start only the gateway")
     p_chat = sub.add_parser("chat", help="chat with a running helpline in the terminal")
     p_chat.add_argument("--url", default=None, help="gateway base URL (default: from GATEWAY_HOST/GATEWAY_PORT)")
+    from bot import staff_cli
+
+    staff_cli.add_arguments(sub)
+    p_export = sub.add_parser("export-corrections",
+                              help="write the topics staff marked as Rasa NLU examples, for review before training")
+    p_export.add_argument("--out", type=Path, default=None,
+                          help="the file to write (default: CORRECTIONS_FILE, var/nlu_corrections.yml); never in data/")
+    p_export.add_argument("--since", type=since_date, default=None, metavar="YYYY-MM-DD",
+                          help="only corrections marked on or after this day (UTC)")
     args = parser.parse_args(argv)
 
     # The supervisor's own progress is printed; its log lines would only clutter the chat.
-    default_level = "WARNING" if args.command in ("run", "chat") else "INFO"
+    default_level = "INFO" if args.command == "serve" else "WARNING"
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", default_level),
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
@@ -240,6 +293,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         return run(settings, chat=not args.no_chat and sys.stdin.isatty())
     if args.command == "serve":
         return serve(settings)
+    if args.command == "staff":
+        return staff_cli.main(args, settings)
+    if args.command == "export-corrections":
+        return export_corrections(settings, args.out, args.since)
     try:
         asyncio.run(terminal_chat((args.url or settings.gateway_url).rstrip("/")))
     except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -110,3 +111,123 @@ async def test_terminal_chat_survives_a_gateway_that_does_not_answer(monkeypatch
     monkeypatch.setattr(cli, "read_line", fake_read_line)
     await cli.terminal_chat(dead_url())
     assert "call or text 988" in capsys.readouterr().out
+
+
+# -- the first admin, staff accounts and the corrections export --------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def store_at(tmp_path):
+    from bot.store.database import Database
+
+    return Database(f"sqlite:///{tmp_path}/helpline.db")
+
+
+def local_settings(tmp_path, **env) -> Settings:
+    return Settings.from_env({
+        "DATABASE_URL": f"sqlite:///{tmp_path}/helpline.db", "GATEWAY_PORT": str(free_port()),
+        "RASA_URL": f"http://127.0.0.1:{free_port()}", "ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}",
+        **env,
+    })
+
+
+FIRST_ADMIN = re.compile(r"sign in as (\S+) with this one-time password; you will choose your own:\n\s+(\S+)\n")
+
+
+def test_run_makes_the_first_admin_before_starting_and_shows_its_password_once(monkeypatch, tmp_path, capsys):
+    from bot import accounts, supervisor
+    from bot.store import staff as staff_store
+
+    model = tmp_path / "helpline.tar.gz"
+    model.write_bytes(b"")
+    monkeypatch.setattr(cli, "MODEL", model)
+    admins_at_start = []
+
+    async def fake_supervise(children, on_ready=None, stop_event=None):  # Rasa is not started in unit tests
+        db = store_at(tmp_path)
+        admins_at_start.append(db.call(staff_store.active_admins))
+        db.dispose()
+
+    monkeypatch.setattr(supervisor, "supervise", fake_supervise)
+    settings = local_settings(tmp_path)
+    assert cli.run(settings, chat=False) == 0
+    out = capsys.readouterr().out
+    username, password = FIRST_ADMIN.search(out).groups()
+    assert username == "admin" and admins_at_start == [1]
+    assert out.index(password) < out.index("Starting the action server")
+    db = store_at(tmp_path)
+    try:
+        assert db.call(accounts.authenticate, "admin", password, "192.0.2.1").staff["must_change_password"]
+    finally:
+        db.dispose()
+    assert cli.run(settings, chat=False) == 0
+    assert "one-time password" not in capsys.readouterr().out
+
+
+def test_serve_makes_the_first_admin_from_the_environment_or_refuses_a_weak_password(monkeypatch, tmp_path, capsys):
+    from aiohttp import web as aiohttp_web
+
+    served = []
+    monkeypatch.setattr(aiohttp_web, "run_app", lambda app, **kwargs: served.append(kwargs["port"]))
+    weak = local_settings(tmp_path, CONSOLE_ADMIN_PASSWORD="password")
+    assert cli.serve(weak) == 1 and served == []
+    assert "CONSOLE_ADMIN_PASSWORD is too weak" in capsys.readouterr().err
+    assert cli.serve(local_settings(tmp_path)) == 0 and len(served) == 1
+    captured = capsys.readouterr()
+    assert FIRST_ADMIN.search(captured.err) and "one-time" not in captured.out
+
+
+def test_staff_commands_are_wired_in(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/helpline.db")
+    assert cli.main(["staff", "add", "ana", "--name", "Ana"]) == 0
+    assert "One-time password" in capsys.readouterr().out
+    assert cli.main(["staff", "disable", "ghost"]) == 2
+    assert "no staff member called 'ghost'" in capsys.readouterr().err
+
+
+def mark_one(tmp_path):
+    from bot.store import conversations as convo
+    from bot.store import corrections as corrections_store
+    from bot.store.db import upgrade
+
+    db = store_at(tmp_path)
+    try:
+        upgrade(db.engine)
+        cid, _ = db.call(convo.record_visitor_message, "web", "s1", "do you take medicaid")
+        message_id = db.call(convo.conversation_transcript, cid)["messages"][0]["id"]
+        db.call(corrections_store.mark, message_id, "faq/insurance", False, "ana")
+    finally:
+        db.dispose()
+
+
+def test_export_corrections_writes_the_review_file_and_says_where(monkeypatch, tmp_path, capsys):
+    from bot.store import audit
+
+    mark_one(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/helpline.db")
+    monkeypatch.setenv("CORRECTIONS_FILE", str(tmp_path / "default.yml"))
+    assert cli.main(["export-corrections"]) == 0
+    assert f"Wrote 1 example to {tmp_path / 'default.yml'}" in capsys.readouterr().out
+    assert "- do you take medicaid" in (tmp_path / "default.yml").read_text()
+    out = tmp_path / "later.yml"
+    assert cli.main(["export-corrections", "--out", str(out), "--since", "2999-01-01"]) == 0
+    assert "Wrote 0 examples" in capsys.readouterr().out and "do you take medicaid" not in out.read_text()
+    db = store_at(tmp_path)
+    try:
+        details = [e["detail"] for e in db.call(audit.entries, "cli", "export_corrections")]
+    finally:
+        db.dispose()
+    assert details == ["0 examples since 2999-01-01", "1 example"]
+
+
+def test_export_corrections_refuses_the_training_data_and_a_bad_date(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/helpline.db")
+    assert cli.main(["export-corrections", "--out", str(REPO_ROOT / "data" / "corrections.yml")]) == 2
+    assert "trained on as it is" in capsys.readouterr().err
+    assert not (REPO_ROOT / "data" / "corrections.yml").exists()
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["export-corrections", "--since", "last week"])
+    assert exit_.value.code == 2 and "not a date like" in capsys.readouterr().err
