@@ -27,8 +27,8 @@ DOMAIN = REPO_ROOT / "domain.yml"
 TRAINING_DATA = REPO_ROOT / "data"
 FAQ = "faq"
 FAQ_RESPONSE = "utter_faq/"
-# New topics are exported under this retrieval intent: Rasa's validation fails on it
-# until someone writes an answer and moves the examples, so it cannot be trained by accident.
+# New topics are exported under this intent, which the domain does not have: `make validate`
+# fails on it until someone writes an answer and moves the examples, so it is not trained by accident.
 NEW_TOPIC = "new_topic"
 MAX_TOPIC_LENGTH = 40
 
