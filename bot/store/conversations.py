@@ -216,7 +216,7 @@ def latest_visitor_message_id(s: Session, conversation_id: str) -> Optional[int]
 
 
 def record_visitor_message_with_id(
-    s: Session, channel: str, address: str, text: str, channel_message_id: Optional[int] = None
+    s: Session, channel: str, address: str, text: str, channel_message_id: Optional[str] = None
 ) -> Optional[Tuple[str, str, int]]:
     """`record_visitor_message`, plus the id of the message stored: (conversation id, mode, message id).
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from console_support import console_settings
 from sqlalchemy import update
 
+from bot import understanding
+from bot.app import create_app
 from bot.console import dashboard
 from bot.store import audit as audit_store
 from bot.store import conversations as convo
@@ -254,3 +260,26 @@ async def test_api_refuses_a_bad_days_value(console_server, new_client):
 async def test_a_signed_in_session_is_not_an_api_token(console_server, sign_in):
     client = await sign_in("ana")
     assert (await client.get("/api/dashboard")).status == 401
+
+
+# -- the intent capture the topics come from ---------------------------------------------------------
+
+async def test_the_gateway_stores_intents_and_stops_slow_captures_on_shutdown(tmp_path, fake_rasa):
+    server = TestServer(create_app(console_settings(tmp_path, fake_rasa.url), channels=()), host="127.0.0.1")
+    client = TestClient(server)
+    await client.start_server()
+    fake_rasa.understands({"how much does it cost": "faq/cost"})
+    resp = await client.post("/webhooks/rest/webhook", json={"sender": "s1", "message": "how much does it cost"})
+    assert resp.status == 200
+    await understanding.settle()
+    data = await (await client.get("/api/dashboard", params={"days": "1"}, headers=TOKEN)).json()
+    assert data["top_topics"] == [{"intent": "faq/cost", "topic": "cost", "count": 1}]
+
+    fake_rasa.tracker_delay = 5.0
+    await client.post("/webhooks/rest/webhook", json={"sender": "s2", "message": "hello"})
+    await asyncio.sleep(0.1)
+    assert understanding._of_this_loop()
+    started = time.monotonic()
+    await client.close()  # and the server with it
+    assert time.monotonic() - started < 2
+    assert not understanding._of_this_loop()
