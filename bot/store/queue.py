@@ -13,8 +13,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bot.masking import shown_address
+from bot.store import corrections as corrections_store
 from bot.store import repository as repo
-from bot.store.models import Conversation, Correction, Handoff, Message, Staff
+from bot.store.models import Conversation, Handoff, Message, Staff
 
 PREVIEW_CHARS = 140
 
@@ -84,10 +85,7 @@ def conversation_view(s: Session, conversation_id: str, viewer: str) -> Optional
     conversation = s.get(Conversation, conversation_id)
     if conversation is None:
         return None
-    corrections = {
-        c.message_id: c.intent for c in s.execute(
-            select(Correction).where(Correction.conversation_id == conversation_id)).scalars()
-    }
+    corrections = corrections_store.of_conversation(s, conversation_id)
     messages = []
     for m in repo.list_messages(s, conversation_id):
         item = repo.message_as_dict(m)
