@@ -21,11 +21,13 @@ from typing import Dict, Iterator, List
 
 import pytest
 import requests
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "helpline.tar.gz"
 TRAINING = [ROOT / "config.yml", ROOT / "domain.yml", *sorted((ROOT / "data").glob("*.yml"))]
 API_TOKEN = "e2e-api-token"
+ADMIN = ("e2e-admin", "an e2e admin passphrase")
 
 
 def pytest_configure(config) -> None:
@@ -134,6 +136,9 @@ def helpline(tmp_path_factory) -> Iterator[Helpline]:
         "TWILIO_AUTH_TOKEN": "e2e-twilio-token",
         "TWILIO_FROM_NUMBER": "+15550100147",
         "TWILIO_API_BASE": f"http://127.0.0.1:{free_port()}",
+        "CONSOLE_SECRET_KEY": Fernet.generate_key().decode(),
+        "CONSOLE_ADMIN_USERNAME": ADMIN[0],
+        "CONSOLE_ADMIN_PASSWORD": ADMIN[1],
     }
     settings = Settings.from_env(env)
     procs: Dict[str, subprocess.Popen] = {}
