@@ -204,27 +204,25 @@ def bound_url(runner: web.AppRunner) -> str:
     return f"http://{host}:{port}"
 
 
-@pytest.fixture(scope="session")
-def helpline(tmp_path_factory) -> Iterator[Helpline]:
+def running_gateway(folder: Path) -> Iterator[Helpline]:
     require_browser_tools()
-    thread = GatewayThread(tmp_path_factory.mktemp("browser"))
+    thread = GatewayThread(folder)
     thread.start()
     try:
         yield thread.ready.result(30)
     finally:
         thread.stop()
+
+
+@pytest.fixture(scope="session")
+def helpline(tmp_path_factory) -> Iterator[Helpline]:
+    yield from running_gateway(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="module")
 def console_helpline(tmp_path_factory) -> Iterator[Helpline]:
     """A gateway of its own for the console tests, so no other test's tickets are in its queue."""
-    require_browser_tools()
-    thread = GatewayThread(tmp_path_factory.mktemp("console"))
-    thread.start()
-    try:
-        yield thread.ready.result(30)
-    finally:
-        thread.stop()
+    yield from running_gateway(tmp_path_factory.mktemp("console"))
 
 
 # Per module, not per session: Playwright's sync API keeps an event loop
