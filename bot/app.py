@@ -10,7 +10,7 @@ import aiohttp
 from aiohttp import web
 
 from actions.profile import load_profile
-from bot import api, console, health, waiting_room
+from bot import api, console, health, understanding, waiting_room
 from bot.channels import rest
 from bot.config import Settings
 from bot.delivery import Deliveries
@@ -71,6 +71,8 @@ def create_app(settings: Settings, channels: Sequence[str] = OPTIONAL_CHANNELS) 
     app[DELIVERIES] = Deliveries()
     app.cleanup_ctx.append(resources)
     app.cleanup_ctx.append(waiting_room.watch)
+    # Intent captures still running stop before the store and HTTP session close.
+    app.on_shutdown.append(understanding.cancel_pending)
     health.setup(app)
     api.setup(app)
     rest.setup(app)

@@ -8,7 +8,6 @@ from typing import Any, Dict, List, Optional
 from aiohttp import web
 
 from actions.screen_messages import SHORT_NAMES
-from bot import understanding
 from bot.api import json_dumps
 from bot.console import charts
 from bot.console.security import audit, render, staff_only
@@ -124,6 +123,3 @@ async def api(request: web.Request) -> web.Response:
 def setup(app: web.Application) -> None:
     app.router.add_get("/console/dashboard", page)
     app.router.add_get("/api/dashboard", api)
-    # The dashboard's topics come from the intent capture: stop captures still
-    # running before the store and the HTTP session close.
-    app.on_shutdown.append(understanding.cancel_pending)
