@@ -18,6 +18,18 @@ def mask_phone(number: str) -> str:
     return f"•••• {digits[-LAST_DIGITS:]}"
 
 
+PHONE_LIKE = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
+
+
+def hide_numbers(text: str) -> str:
+    """Phone numbers a visitor typed into a message are masked wherever text is shown in a list."""
+    def hide(match: "re.Match[str]") -> str:
+        found = match.group(0)
+        return mask_phone(found) if sum(c.isdigit() for c in found) >= 7 else found
+
+    return PHONE_LIKE.sub(hide, text)
+
+
 def shown_address(channel: str, address: str, full: bool = False) -> str:
     """What staff see for a visitor: a masked number on SMS, a short tag for web and REST sessions."""
     if channel == "sms":

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot import api
+from bot.masking import hide_numbers
 from bot.console.security import admin_only, audit, render, staff_only
 from bot.store import audit as audit_store
 from bot.store import search as search_store
@@ -80,7 +81,7 @@ def _choice(query: Mapping[str, str], name: str, choices: Mapping[str, str]) -> 
 
 def detail_of(filters: Dict[str, Any]) -> str:
     """The filters as the audit log keeps them: non-empty ones only, numbers in the text masked."""
-    kept = {k: (search_store.hide_numbers(v) if isinstance(v, str) else v) for k, v in filters.items() if v}
+    kept = {k: (hide_numbers(v) if isinstance(v, str) else v) for k, v in filters.items() if v}
     return json.dumps(kept, ensure_ascii=False)
 
 

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from bot.masking import shown_address
+from bot.masking import hide_numbers, shown_address
 from bot.store import corrections as corrections_store
 from bot.store import repository as repo
 from bot.store.models import Conversation, Handoff, Message, Staff
@@ -66,7 +66,7 @@ def _last_visitor_messages(s: Session, conversation_ids: List[str]) -> Dict[str,
 
 
 def _preview(text: str) -> str:
-    text = " ".join((text or "").split())
+    text = hide_numbers(" ".join((text or "").split()))
     return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
 
 

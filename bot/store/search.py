@@ -7,7 +7,6 @@ then read for the page's rows only.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from datetime import datetime
 from typing import Any, Dict, Iterable, List, Optional, Tuple
@@ -15,7 +14,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from bot.masking import mask_phone, shown_address
+from bot.masking import hide_numbers, shown_address
 from bot.store.models import PRIORITIES, Conversation, Handoff, Message
 
 CHANNELS = {"web": "Web chat", "sms": "SMS", "rest": "REST"}
@@ -35,18 +34,6 @@ SNIPPET_CHARS = 120
 LIKE_ESCAPE = "\\"
 
 # Seven or more digits, maybe with spaces, dots, dashes or brackets between: likely a phone number.
-PHONE_LIKE = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
-
-
-def hide_numbers(text: str) -> str:
-    """Phone numbers a visitor typed into a message are masked wherever text is shown in a list."""
-    def hide(match: "re.Match[str]") -> str:
-        found = match.group(0)
-        return mask_phone(found) if sum(c.isdigit() for c in found) >= 7 else found
-
-    return PHONE_LIKE.sub(hide, text)
-
-
 def like_pattern(text: str) -> str:
     """`%text%` with the user's own % and _ taken literally."""
     escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")

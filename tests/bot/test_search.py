@@ -6,10 +6,10 @@ from datetime import datetime, timezone
 
 import pytest
 
+from bot.masking import hide_numbers
 from bot.store.models import Conversation, Handoff, Message
 from bot.store.search import (
     OUTCOMES,
-    hide_numbers,
     like_pattern,
     outcome_of,
     search_conversations,

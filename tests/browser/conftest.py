@@ -51,7 +51,12 @@ SCRIPT: Dict[str, List[Dict[str, Any]]] = {
                              "while you live at home.\n\nWho are you asking for?", "buttons": BUTTONS}],
     BUTTONS[0]["payload"]: [{"text": "Thanks. What would you like to know?"}],
     BUTTONS[1]["payload"]: [{"text": "Thanks for looking out for them."}],
+    "finish the screen": [{"text": "From your answers, IOP could fit. A clinician will confirm."},
+                          {"custom": {"screen_result": {"level": "iop", "reasons": ["using most days"],
+                                                        "flags": [], "answers": {}}}}],
 }
+# What the fake Rasa "understood", by the message it receives (read back through its tracker).
+INTENTS: Dict[str, str] = {"what is iop": "faq/what_is_iop", "finish the screen": "screen_answer"}
 
 
 def rasa_answer(message: str) -> List[Dict[str, Any]]:
@@ -78,6 +83,7 @@ class FakeRasa:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        app.router.add_get("/conversations/{sender}/tracker", self.tracker)
         app.router.add_get("/", self.root)
         app.router.add_get("/health", self.root)
         return app
@@ -86,6 +92,19 @@ class FakeRasa:
         body = await request.json()
         self.received.append(body)
         return web.json_response([{"recipient_id": body["sender"], **r} for r in rasa_answer(body["message"])])
+
+    async def tracker(self, request: web.Request) -> web.Response:
+        """Rasa's tracker state as the gateway reads it after a turn: the latest message and its intent."""
+        sent = [b["message"] for b in self.received if b["sender"] == request.match_info["sender"]]
+        if not sent:
+            return web.json_response({"latest_message": {}})
+        text = sent[-1]
+        name = INTENTS.get(text.strip().lower(), "nlu_fallback")
+        intent, _, topic = name.partition("/")
+        latest: Dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": 0.97}}
+        if topic:
+            latest["response_selector"] = {intent: {"response": {"intent_response_key": name, "confidence": 0.95}}}
+        return web.json_response({"sender_id": request.match_info["sender"], "latest_message": latest})
 
     async def root(self, request: web.Request) -> web.Response:
         return web.Response(text="Hello from Rasa: 3.6.21")

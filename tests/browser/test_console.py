@@ -160,6 +160,13 @@ def test_a_counsellor_works_a_crisis_from_alert_to_resolution(pages, staff):
 
 
 def test_the_dashboard_draws_the_days_data(pages, staff):
+    visitor = pages("visitor")
+    visitor.goto(staff.url + "/")
+    expect(visitor.get_by_role("status")).to_have_text("Connected")
+    for text in ("what is iop", "finish the screen"):
+        visitor_says(visitor, text)
+    expect(visitor.get_by_text("A clinician will confirm.", exact=False)).to_be_visible()
+
     page = pages("supervisor")
     sign_in(page, staff.url, "sam")
     page.goto(staff.url + "/console/dashboard")
@@ -167,7 +174,10 @@ def test_the_dashboard_draws_the_days_data(pages, staff):
     charts = page.locator("svg[role='img']")
     expect(charts.first).to_be_visible()
     assert charts.count() >= 4
-    # The crisis worked in the test above is in the figures.
-    expect(page.get_by_text(re.compile(r"crisis", re.I)).first).to_be_visible()
+    # What the visitor above asked, and their screen's level, are in the charts.
+    topics = page.locator("svg[role='img']").filter(has_text="what is iop")
+    expect(topics).to_have_count(1)
+    levels = page.locator("svg[role='img']").filter(has_text=re.compile(r"\bIOP\b"))
+    expect(levels.first).to_be_visible()
     assert page.locator("svg[role='img'] rect").count() > 0
     assert accessibility_violations(page) == []

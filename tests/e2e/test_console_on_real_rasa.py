@@ -9,18 +9,20 @@ import uuid
 
 import pytest
 import requests
-from conftest import ADMIN
 
 pytestmark = pytest.mark.e2e
 
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
-def signed_in(url: str) -> tuple:
+def signed_in(helpline) -> tuple:
+    """The first admin, made at start from CONSOLE_ADMIN_USERNAME and CONSOLE_ADMIN_PASSWORD."""
+    url = helpline.url
     session = requests.Session()
     token = CSRF.search(session.get(f"{url}/console/login", timeout=10).text).group(1)
-    resp = session.post(f"{url}/console/login", data={"username": ADMIN[0], "password": ADMIN[1],
-                                                      "csrf_token": token}, timeout=10)
+    resp = session.post(f"{url}/console/login", data={
+        "username": helpline.env["CONSOLE_ADMIN_USERNAME"], "password": helpline.env["CONSOLE_ADMIN_PASSWORD"],
+        "csrf_token": token}, timeout=10)
     resp.raise_for_status()
     assert resp.url.endswith("/console"), resp.url  # a password from the environment need not be changed
     return session, CSRF.search(resp.text).group(1)
@@ -32,15 +34,16 @@ def test_a_person_asked_for_in_plain_words_reaches_the_console(helpline):
     replies = helpline.say(sender, "can i please talk to a real person")
     assert any("team" in (r.get("text") or "") for r in replies), replies
 
-    session, token = signed_in(helpline.url)
-    queue = session.get(f"{helpline.url}/console", timeout=10).text
-    handoff_id = re.search(r"/console/handoffs/(\d+)/claim", queue).group(1)
+    session, token = signed_in(helpline)
+    conversation_id = helpline.api(f"/api/conversations/by-address/rest/{sender}")["id"]
+    handoff_id = helpline.api(f"/api/handoffs?conversation={conversation_id}")[-1]["id"]
+    assert f"/console/handoffs/{handoff_id}/claim" in session.get(f"{helpline.url}/console", timeout=10).text
     page = session.post(f"{helpline.url}/console/handoffs/{handoff_id}/claim", data={"csrf_token": token},
                         timeout=10).text
     assert "You have this conversation" in page and f"REST client {sender[-6:]}" in page
 
     # What Rasa understood is read from its tracker after each turn, in the background.
-    conversation_path = re.search(r'action="(/console/conversations/\w+)/reply"', page).group(1)
+    conversation_path = f"/console/conversations/{conversation_id}"
     deadline = time.monotonic() + 15
     while "understood as <strong>faq/cost</strong>" not in page and time.monotonic() < deadline:
         time.sleep(0.5)

@@ -59,6 +59,12 @@ async def test_the_queue_lists_crisis_first_with_numbers_masked(console_server, 
     assert "•••• 0123" in html and PHONE not in html
 
 
+async def test_a_number_typed_in_a_message_is_masked_in_the_queue(console_server, sign_in):
+    await open_ticket(console_server.app, "web", "n" * 32, "please call me on 555 010 0188 after 5")
+    html = await (await (await sign_in("ana")).get("/console")).text()
+    assert "please call me on •••• 0188 after 5" in html and "010 0188" not in html
+
+
 async def test_two_staff_claiming_at_once_exactly_one_wins(console_server, sign_in, delivered):
     app = console_server.app
     conversation_id, handoff_id = await open_ticket(app, "web", "b" * 32, "I need a person")
