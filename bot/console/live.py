@@ -51,6 +51,10 @@ class LiveFeed:
             except asyncio.TimeoutError:
                 pass
             self._wake.clear()
+            if not self.sockets:
+                # Nobody is watching: no need to read the store. Start afresh when someone connects.
+                self._last_queue = self._last_message_id = None
+                continue
             try:
                 await self.publish()
             except Exception:

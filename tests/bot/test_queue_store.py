@@ -1,0 +1,61 @@
+"""The console's reads of the store (queue and one conversation), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.store import conversations as convo
+from bot.store import queue as queue_store
+from bot.store.models import Handoff, utcnow
+
+
+def ticket(db, channel, address, text, priority="normal", minutes_ago=0):
+    conversation_id, _ = db.call(convo.record_visitor_message, channel, address, text, None)
+    handoff = db.call(convo.request_person, conversation_id, f"{priority} reason", priority, "")
+
+    def backdate(s):
+        s.get(Handoff, handoff["id"]).created_at = utcnow() - timedelta(minutes=minutes_ago)
+
+    db.call(backdate)
+    return conversation_id, handoff["id"]
+
+
+def test_unclaimed_first_then_crisis_then_longest_waiting(db):
+    _, old_normal = ticket(db, "web", "w" * 32, "hello", "normal", minutes_ago=30)
+    _, new_crisis = ticket(db, "sms", "+15555550123", "help", "crisis", minutes_ago=1)
+    _, urgent = ticket(db, "web", "u" * 32, "hm", "urgent", minutes_ago=5)
+    _, claimed_crisis = ticket(db, "web", "c" * 32, "x", "crisis", minutes_ago=60)
+    assert db.call(convo.claim, claimed_crisis, "dana", "Dana")
+    queue = db.call(queue_store.queue_snapshot)
+    assert [q["handoff_id"] for q in queue] == [new_crisis, urgent, old_normal, claimed_crisis]
+    assert queue[0]["address"] == "•••• 0123" and queue[0]["last_message"] == "help"
+    assert queue[-1]["status"] == "claimed" and queue[-1]["claimed_by"] == "dana"
+
+
+def test_resolved_tickets_leave_the_queue(db):
+    conversation_id, handoff_id = ticket(db, "web", "r" * 32, "hi")
+    assert db.call(convo.claim, handoff_id, "dana", "Dana")
+    assert db.call(convo.close, conversation_id, "done")
+    assert db.call(queue_store.queue_snapshot) == []
+
+
+def test_a_conversation_shows_the_number_only_to_its_holder_and_the_latest_screen(db):
+    conversation_id, handoff_id = ticket(db, "sms", "+15555550177", "i want help")
+    db.call(convo.record_reply, conversation_id, "bot", "Suggested: IOP",
+            {"custom": {"screen_result": {"level": "iop", "reasons": ["daily use"], "flags": []}}})
+    assert db.call(convo.claim, handoff_id, "dana", "Dana")
+    mine = db.call(queue_store.conversation_view, conversation_id, "dana")
+    theirs = db.call(queue_store.conversation_view, conversation_id, "ben")
+    assert mine["address"] == "+15555550177" and theirs["address"] == "•••• 0177"
+    assert mine["holder"] == "dana" and mine["screen_result"]["level"] == "iop"
+    assert [m["author"] for m in mine["messages"]] == ["visitor", "bot", "system"]
+    assert db.call(queue_store.conversation_view, "no-such-id", "dana") is None
+
+
+def test_which_conversations_have_new_messages(db):
+    first, _ = ticket(db, "web", "a" * 32, "one")
+    mark = db.call(queue_store.latest_message_id)
+    second, _ = ticket(db, "web", "b" * 32, "two")
+    db.call(convo.record_reply, first, "bot", "again")
+    assert sorted(db.call(queue_store.conversations_with_messages_after, mark)) == sorted([first, second])
+    assert db.call(queue_store.conversations_with_messages_after, db.call(queue_store.latest_message_id)) == []
