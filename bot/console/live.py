@@ -18,6 +18,7 @@ from aiohttp import WSMsgType, web
 from bot.api import json_dumps
 from bot.console.security import STAFF, staff_only
 from bot.store import queue as queue_store
+from bot.store import staff as staff_store
 from bot.store.database import Database
 from bot.web_keys import DB, ROUTER
 
@@ -61,13 +62,21 @@ class LiveFeed:
                 log.exception("console live feed: could not read or push the queue")
 
     async def publish(self, force: bool = False) -> None:
-        queue, latest, changed = await self.db.run(_changes, self._last_message_id)
+        queue, latest, changed, active = await self.db.run(_changes, self._last_message_id)
+        await self._drop_inactive(active)
         queue_json = json_dumps(queue)
         messages_changed = latest != self._last_message_id
         if not (force or queue_json != self._last_queue or messages_changed):
             return
         self._last_queue, self._last_message_id = queue_json, latest
         await self.broadcast({"type": "update", "queue": queue, "changed_conversations": changed})
+
+    async def _drop_inactive(self, active: Set[str]) -> None:
+        """A disabled account stops receiving the queue at once, not when its page is closed."""
+        for ws, username in list(self.sockets.items()):
+            if username not in active:
+                self.sockets.pop(ws, None)
+                await ws.close(code=4401, message=b"signed out")
 
     async def broadcast(self, event: Dict[str, Any]) -> None:
         text = json_dumps(event)
@@ -78,15 +87,17 @@ class LiveFeed:
                 self.sockets.pop(ws, None)
 
     async def snapshot(self) -> Dict[str, Any]:
-        queue, _, _ = await self.db.run(_changes, None)
+        queue, _, _, _ = await self.db.run(_changes, None)
         return {"type": "update", "queue": queue, "changed_conversations": []}
 
 
-def _changes(s, after_message_id: Optional[int]) -> Tuple[List[Dict[str, Any]], int, List[str]]:
+def _changes(s, after_message_id: Optional[int]) -> Tuple[List[Dict[str, Any]], int, List[str], Set[str]]:
+    """The queue, the newest message id, conversations with messages since the last look, active staff."""
     latest = queue_store.latest_message_id(s)
     changed = (queue_store.conversations_with_messages_after(s, after_message_id)
                if after_message_id is not None and latest != after_message_id else [])
-    return queue_store.queue_snapshot(s), latest, changed
+    active = {m["username"] for m in staff_store.list_staff(s, active_only=True)}
+    return queue_store.queue_snapshot(s), latest, changed, active
 
 
 LIVE: "web.AppKey[LiveFeed]" = web.AppKey("console_live")

@@ -7,11 +7,13 @@ import json
 from typing import List, Tuple
 
 import pytest
+from aiohttp import WSMsgType
 
 from bot.console.live import LIVE
 from bot.router import Reply
 from bot.store import audit as audit_store
 from bot.store import conversations as convo
+from bot.store import staff as staff_store
 from bot.web_keys import DB, DELIVERIES
 
 PHONE = "+15555550123"
@@ -204,3 +206,16 @@ async def test_the_queue_api_needs_the_token(console_server, new_client):
     assert (await client.get("/api/queue")).status == 401
     resp = await client.get("/api/queue", headers={"Authorization": "Bearer console-api-token"})
     assert resp.status == 200 and (await resp.json()) == {"queue": []}
+
+
+async def test_a_disabled_member_stops_receiving_the_live_queue(console_server, sign_in):
+    app = console_server.app
+    ana = await sign_in("ana")
+    origin = {"Origin": f"http://{console_server.host}:{console_server.port}"}
+    async with ana.ws_connect("/console/live", headers=origin) as ws:
+        await ws.receive(timeout=5)  # the snapshot
+        await app[DB].run(staff_store.set_active, "ana", False)
+        await app[LIVE].notify("queue", {})
+        closing = await ws.receive(timeout=5)
+        assert closing.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED)
+        assert app[LIVE].staff_online() == 0
