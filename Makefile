@@ -21,10 +21,10 @@ export RASA_TELEMETRY_ENABLED ?= false
 
 TRAINING := config.yml domain.yml $(wildcard data/*.yml)
 
-.PHONY: help install run train test test-unit test-rasa validate eval stories export-corrections lock clean
+.PHONY: help install run train test test-unit test-rasa validate eval stories export-corrections bench lock clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-19s %s\n", $$1, $$2}'
 
 install: $(STAMP) $(NODE) ## Create .venv (Python 3.10) and node_modules from the pinned requirements and lock file
 
@@ -67,6 +67,9 @@ eval: $(MODEL) ## NLU cross-validation, held-out scores and the safety-net figur
 	$(BIN)/rasa test nlu --nlu data --config config.yml --cross-validation --folds 3 --out results/nlu-cv
 	$(PY) scripts/eval_nlu.py --model $(MODEL) --cross-validation-report results/nlu-cv/intent_report.json
 	$(PY) scripts/eval_safety.py --no-fail
+
+bench: $(STAMP) ## Time the console's reads (queue, conversation, search, dashboard) on a busy store
+	$(PY) scripts/bench_console.py
 
 stories: $(STAMP) ## Regenerate the screen's Rasa test stories
 	$(PY) scripts/make_screen_stories.py
