@@ -82,10 +82,10 @@ async def claim(request: web.Request) -> web.Response:
     except ValueError:
         raise web.HTTPNotFound(text="There is no such ticket.") from None
     member = request[STAFF]
-    handoffs = await request.app[DB].run(_handoff, handoff_id)
-    if handoffs is None:
+    handoff = await request.app[DB].run(_handoff, handoff_id)
+    if handoff is None:
         raise web.HTTPNotFound(text="There is no such ticket.")
-    conversation_id = handoffs["conversation_id"]
+    conversation_id = handoff["conversation_id"]
     if await request.app[ROUTER].claim(handoff_id, conversation_id, member["username"], member["display_name"]):
         await audit(request, "claim", conversation_id, f"ticket {handoff_id}")
         await flash(request, "You have this conversation. The visitor has been told you joined.")
@@ -93,8 +93,12 @@ async def claim(request: web.Request) -> web.Response:
         current = await request.app[DB].run(_handoff, handoff_id)
         holder = current.get("claimed_by_name") or current.get("claimed_by") or "someone else"
         await audit(request, "claim_lost", conversation_id, f"ticket {handoff_id} held by {current.get('claimed_by')}")
-        message = (f"{holder} already has this conversation." if current["status"] == "claimed"
-                   else "This ticket is already closed.")
+        if current["status"] != "claimed":
+            message = "This ticket is already closed."
+        elif current["claimed_by"] == member["username"]:
+            message = "You already have this conversation."
+        else:
+            message = f"{holder} already has this conversation."
         await flash(request, message, "notice")
     raise _back(conversation_id)
 
