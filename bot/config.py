@@ -8,11 +8,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from bot.client_address import Network, parse_networks
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
@@ -44,6 +46,8 @@ class Settings:
     console_admin_username: str = "admin"
     console_admin_password: Optional[str] = None
     corrections_file: Path = VAR_DIR / "nlu_corrections.yml"
+    # Reverse proxies whose X-Forwarded-For is believed (for sign-in throttling and the audit log).
+    trusted_proxies: Tuple[Network, ...] = ()
 
     @property
     def secure_cookies(self) -> bool:
@@ -86,6 +90,7 @@ class Settings:
             console_admin_password=get("CONSOLE_ADMIN_PASSWORD"),
             corrections_file=repo_path(get("CORRECTIONS_FILE")) if get("CORRECTIONS_FILE")
             else VAR_DIR / "nlu_corrections.yml",
+            trusted_proxies=networks("TRUSTED_PROXIES", get("TRUSTED_PROXIES") or ""),
         )
 
 
@@ -139,6 +144,13 @@ def fernet_key(name: str, value: Optional[str]) -> Optional[str]:
             "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
         ) from None
     return value
+
+
+def networks(name: str, value: str) -> Tuple[Network, ...]:
+    try:
+        return parse_networks(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc}; expected addresses or networks, e.g. 10.0.0.5,192.168.0.0/16") from None
 
 
 def repo_path(value: str) -> Path:

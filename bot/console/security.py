@@ -28,6 +28,7 @@ from aiohttp_session import setup as setup_sessions
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
+from bot.client_address import client_address
 from bot.config import VAR_DIR, Settings
 from bot.store import audit as audit_store
 from bot.store import staff as staff_store
@@ -79,7 +80,8 @@ def secret_key(settings: Settings, key_file: Path = KEY_FILE) -> bytes:
 
 
 def client_ip(request: web.Request) -> str:
-    return request.remote or "?"
+    return client_address(request.remote, request.headers.getall("X-Forwarded-For", []),
+                          request.app[SETTINGS].trusted_proxies)
 
 
 # -- sessions --------------------------------------------------------------------

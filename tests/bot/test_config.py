@@ -50,6 +50,8 @@ def test_values_from_the_environment():
         ("GATEWAY_PORT", "0", "between 1 and 65535"),
         ("PROGRAM_PROFILE", "nowhere.yml", "no program profile"),
         ("PUBLIC_URL", "help.example.org", "must be an http:// or https:// URL"),
+        ("TRUSTED_PROXIES", "10.0.0.1,proxy.local", "'proxy.local' is not an IP address"),
+        ("CONSOLE_SECRET_KEY", "not-a-key", "must be a Fernet key"),
     ],
 )
 def test_bad_values_are_named_in_the_error(name, value, message):

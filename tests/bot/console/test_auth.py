@@ -102,3 +102,26 @@ async def test_a_given_password_must_be_changed_first(console_server, new_client
     member = await console_server.app[DB].run(staff_store.get, "ana")
     assert member["must_change_password"] is False
     assert (await client.get("/console/password")).status == 200  # the new session is good
+
+
+async def test_behind_a_trusted_proxy_the_audit_log_names_the_real_client(tmp_path, fake_rasa):
+    from aiohttp.test_utils import TestClient, TestServer
+    from console_support import console_settings
+
+    from bot.app import create_app
+    from bot.client_address import parse_networks
+
+    settings = console_settings(tmp_path, fake_rasa.url, trusted_proxies=parse_networks("127.0.0.1"))
+    client = TestClient(TestServer(create_app(settings, channels=()), host="127.0.0.1"))
+    await client.start_server()
+    try:
+        app = client.server.app
+        await add_staff(app, "ana")
+        for address in ("198.51.100.1", "198.51.100.2"):
+            token = await csrf_of(client)
+            await client.post("/console/login", data={"username": "ana", "password": "wrong", "csrf_token": token},
+                              headers={"X-Forwarded-For": f"6.6.6.6, {address}"})
+        entries = await app[DB].run(audit_store.entries)
+        assert [e["ip"] for e in entries] == ["198.51.100.2", "198.51.100.1"]
+    finally:
+        await client.close()
