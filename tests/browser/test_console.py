@@ -102,6 +102,7 @@ def test_a_wrong_password_is_refused_in_plain_words(pages, staff):
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_have_text("That username and password do not match.")
+    assert accessibility_violations(page) == []
 
 
 def test_a_counsellor_works_a_crisis_from_alert_to_resolution(pages, staff):
@@ -157,6 +158,15 @@ def test_a_counsellor_works_a_crisis_from_alert_to_resolution(pages, staff):
     colleague.goto(staff.url + "/console/audit")
     for action in ("claim", "reply", "resolve", "read_transcript"):
         expect(colleague.get_by_role("cell", name=action, exact=True).first).to_be_visible()
+    assert accessibility_violations(colleague) == []
+
+    # A supervisor finds the conversation again by what was said.
+    colleague.goto(staff.url + "/console/search")
+    colleague.get_by_label("Words in a message").fill("my sister")
+    colleague.get_by_role("button", name="Search").click()
+    expect(colleague.locator("table tbody tr")).to_have_count(1)
+    expect(colleague.locator("table tbody tr")).to_contain_text("Resolved")
+    assert accessibility_violations(colleague) == []
 
 
 def test_the_dashboard_draws_the_days_data(pages, staff):
