@@ -71,30 +71,33 @@ def page_context(data: Dict[str, Any]) -> Dict[str, Any]:
         {"name": "Waiting now", "value": str(waiting_now),
          "note": f"longest {duration(wait['longest_waiting_seconds'])}" if waiting_now else ""},
     ]
-    return {
-        "data": data,
-        "headline": headline,
-        "claimed": wait["claimed"],
-        "day_rows": [
-            {"day": day, "conversations": c["count"], **{p: h[p] for p in PRIORITIES}, "handoffs": h["total"]}
-            for day, c, h in zip(days, conversations, handoffs)
-        ],
-        "priorities": PRIORITIES,
-        "topic_rows": topics,
-        "level_rows": [{"level": level_name(r["level"]), "count": r["count"]} for r in levels],
-        "conversations_chart": charts.bar_chart(
-            "chart-conversations", "Conversations started per day", days,
-            [r["count"] for r in conversations], y_label="conversations"),
-        "handoffs_chart": charts.stacked_bars(
-            "chart-handoffs", "Handoffs per day, by priority", days,
-            [charts.Series(p, [r[p] for r in handoffs], PRIORITY_COLORS[p]) for p in PRIORITIES],
-            y_label="handoffs"),
-        "topics_chart": charts.horizontal_bars(
-            "chart-topics", "Top topics", [r["topic"] for r in topics], [r["count"] for r in topics]),
-        "levels_chart": charts.horizontal_bars(
-            "chart-levels", "Screens by suggested level", [level_name(r["level"]) for r in levels],
-            [r["count"] for r in levels]),
-    }
+    day_rows = [[day, c["count"], *(h[p] for p in PRIORITIES), h["total"]]
+                for day, c, h in zip(days, conversations, handoffs)]
+    per_day = [
+        figure("Conversations started per day", ["Day", "Conversations"], [r[:2] for r in day_rows],
+               charts.bar_chart("chart-conversations", "Conversations started per day", days,
+                                [r["count"] for r in conversations], y_label="conversations")),
+        figure("Handoffs per day, by priority", ["Day", *(p.capitalize() for p in PRIORITIES), "All"],
+               [[r[0], *r[2:]] for r in day_rows],
+               charts.stacked_bars("chart-handoffs", "Handoffs per day, by priority", days,
+                                   [charts.Series(p, [r[p] for r in handoffs], PRIORITY_COLORS[p])
+                                    for p in PRIORITIES], y_label="handoffs")),
+    ]
+    asked = [
+        figure("Top topics", ["Topic", "Messages"], [[r["topic"], r["count"]] for r in topics],
+               charts.horizontal_bars("chart-topics", "Top topics", [r["topic"] for r in topics],
+                                      [r["count"] for r in topics])),
+        figure("Screens by suggested level", ["Suggested level", "Screens"],
+               [[level_name(r["level"]), r["count"]] for r in levels],
+               charts.horizontal_bars("chart-levels", "Screens by suggested level",
+                                      [level_name(r["level"]) for r in levels], [r["count"] for r in levels])),
+    ]
+    return {"data": data, "headline": headline, "claimed": wait["claimed"], "per_day": per_day, "asked": asked}
+
+
+def figure(caption: str, headers: List[str], rows: List[List[Any]], svg: str) -> Dict[str, Any]:
+    """One chart and the table of its numbers (the same figures, for screen readers and copying)."""
+    return {"caption": caption, "headers": headers, "rows": rows, "svg": svg}
 
 
 # -- handlers -----------------------------------------------------------------------------------
