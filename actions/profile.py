@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Optional, Tuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 
@@ -43,6 +44,12 @@ class Profile:
     sliding_scale: Optional[bool] = None
     payment_plans: Optional[bool] = None
     insurers: Tuple[str, ...] = field(default_factory=tuple)
+    timezone: Optional[str] = None  # IANA name, checked at load; None is UTC
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The program's time zone: the staff console shows times and counts days in it."""
+        return ZoneInfo(self.timezone or "UTC")
 
 
 def _text(data: Mapping[str, Any], key: str) -> Optional[str]:
@@ -67,6 +74,20 @@ def _texts(data: Mapping[str, Any], key: str) -> Tuple[str, ...]:
     if not isinstance(value, list):
         raise ProfileError(f"program profile: '{key}' must be a list")
     return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+
+
+def _zone(data: Mapping[str, Any], key: str) -> Optional[str]:
+    name = _text(data, key)
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        hint = "an IANA name like America/Chicago"
+        if not available_timezones():
+            hint += "; this system has no time zone database (install tzdata)"
+        raise ProfileError(f"program profile: '{key}' is not a known time zone: {name!r} ({hint})") from None
+    return name
 
 
 def _track(data: Any, where: str) -> Optional[Track]:
@@ -109,6 +130,7 @@ def parse_profile(data: Any) -> Profile:
         sliding_scale=_flag(data, "sliding_scale"),
         payment_plans=_flag(data, "payment_plans"),
         insurers=_texts(data, "insurers"),
+        timezone=_zone(data, "timezone"),
     )
 
 

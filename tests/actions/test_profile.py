@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from actions.profile import ProfileError, Track, load_profile, parse_profile
@@ -14,6 +16,7 @@ def test_full_profile_is_read(full_profile):
     assert p.adolescent_track == Track("", "Mon and Wed", "4pm-7pm")
     assert p.insurers == ("Aetna", "Cigna")
     assert (p.sliding_scale, p.payment_plans) == (True, False)
+    assert (p.timezone, p.zone) == ("America/Denver", ZoneInfo("America/Denver"))
 
 
 def test_empty_fields_become_none(minimal_profile):
@@ -21,11 +24,14 @@ def test_empty_fields_become_none(minimal_profile):
     assert p.name == "Minimal Program"
     assert (p.phone, p.price, p.adolescent_track, p.sliding_scale) == (None, None, None, None)
     assert p.tracks == () and p.insurers == () and p.languages == ()
+    assert (p.timezone, p.zone) == (None, ZoneInfo("UTC"))
 
 
 def test_shipped_example_profile_loads(monkeypatch):
     monkeypatch.delenv("PROGRAM_PROFILE", raising=False)
-    assert "example" in load_profile().name.lower()
+    p = load_profile()
+    assert "example" in p.name.lower()
+    assert p.zone == ZoneInfo("America/Chicago")
 
 
 @pytest.mark.parametrize(
@@ -40,11 +46,27 @@ def test_shipped_example_profile_loads(monkeypatch):
         ({"name": "X", "schedule": ["a"]}, "'schedule' must be a mapping"),
         ({"name": "X", "schedule": {"tracks": {"a": 1}}}, "'schedule.tracks' must be a list"),
         ({"name": "X", "schedule": {"tracks": ["9am"]}}, "schedule.tracks[0]"),
+        ({"name": "X", "timezone": "Central"}, "'timezone' is not a known time zone: 'Central'"),
+        ({"name": "X", "timezone": "america/chicago"}, "'timezone' is not a known time zone"),
+        ({"name": "X", "timezone": "America"}, "'timezone' is not a known time zone"),
+        ({"name": "X", "timezone": "../etc/passwd"}, "'timezone' is not a known time zone"),
+        ({"name": "X", "timezone": "/etc/localtime"}, "'timezone' is not a known time zone"),
+        ({"name": "X", "timezone": "zone.tab"}, "'timezone' is not a known time zone"),
+        ({"name": "X", "timezone": ["America/Chicago"]}, "'timezone' must be text"),
     ],
 )
 def test_bad_profiles_say_what_is_wrong(data, message):
     with pytest.raises(ProfileError, match=message.replace("[", r"\[").replace("]", r"\]")):
         parse_profile(data)
+
+
+@pytest.mark.parametrize("value, name", [
+    (None, None), ("", None), ("  ", None), (" Europe/Berlin ", "Europe/Berlin"), ("UTC", "UTC"),
+])
+def test_timezone_is_an_iana_name_or_nothing(value, name):
+    p = parse_profile({"name": "X", "timezone": value})
+    assert p.timezone == name
+    assert p.zone == ZoneInfo(name or "UTC")
 
 
 def test_track_without_times_is_ignored():
