@@ -9,7 +9,7 @@ from typing import AsyncIterator, Sequence
 import aiohttp
 from aiohttp import web
 
-from actions.profile import load_profile
+from actions.profile import Profile, load_profile
 from bot import api, console, health, understanding, waiting_room
 from bot.channels import rest
 from bot.config import Settings
@@ -19,7 +19,7 @@ from bot.rasa_client import RasaClient
 from bot.router import Router
 from bot.store.database import Database
 from bot.waiting import Contact
-from bot.web_keys import DB, DELIVERIES, HTTP, METRICS, RASA, ROUTER, SETTINGS
+from bot.web_keys import DB, DELIVERIES, HTTP, METRICS, RASA, ROUTER, SETTINGS, ZONE
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +27,15 @@ log = logging.getLogger(__name__)
 OPTIONAL_CHANNELS = ("bot.channels.webchat", "bot.channels.sms")
 
 
-def contact_from_profile(path) -> Contact:
-    profile = load_profile(path)
+def contact_from_profile(profile: Profile) -> Contact:
     return Contact(program_name=profile.name, phone=profile.phone, phone_hours=profile.phone_hours)
 
 
 async def resources(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    contact = contact_from_profile(settings.program_profile)
+    profile = load_profile(settings.program_profile)
+    contact = contact_from_profile(profile)
+    app[ZONE] = profile.zone
     db = Database(settings.database_url)
     try:
         await db.migrate()

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, tzinfo
 from typing import Any, Dict, Mapping, Optional
 from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot import api
+from bot import api, local_time
 from bot.masking import hide_numbers
 from bot.console.security import admin_only, audit, render, staff_only
 from bot.store import audit as audit_store
 from bot.store import search as search_store
-from bot.web_keys import DB
+from bot.web_keys import DB, ZONE
 
 SEARCH_PAGE = 50
 AUDIT_PAGE = 100
@@ -39,10 +39,11 @@ def _text(query: Mapping[str, str], name: str) -> str:
     return value
 
 
-def parse_moment(value: str, name: str, end: bool = False) -> Optional[datetime]:
-    """A date (2024-05-31) or an ISO date and time, in UTC when no offset is given.
+def parse_moment(value: str, name: str, zone: tzinfo, end: bool = False) -> Optional[datetime]:
+    """A date (2024-05-31) or an ISO date and time, in the program's `zone` unless it has an offset.
 
-    A date as the end of a range means the whole of that day.
+    A date is a whole day in `zone`: as the start of a range its first instant,
+    as the end the first instant of the next day.
     """
     value = value.strip()
     if not value:
@@ -54,9 +55,9 @@ def parse_moment(value: str, name: str, end: bool = False) -> Optional[datetime]
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             raise BadQuery(f"“{name}” must be a date like 2024-05-31.") from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    start = datetime.combine(day, time(), tzinfo=timezone.utc)
-    return start + timedelta(days=1) if end else start
+        return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    start, after = local_time.day_bounds(day, day, zone)
+    return after if end else start
 
 
 def parse_int(query: Mapping[str, str], name: str, default: Optional[int], low: int, high: int) -> Optional[int]:
@@ -101,9 +102,9 @@ class SearchQuery:
             outcome=self.outcome or None, limit=self.limit, offset=self.offset)
 
 
-def search_query(query: Mapping[str, str], limit: int = SEARCH_PAGE) -> SearchQuery:
-    since = parse_moment(query.get("from", ""), "from")
-    until = parse_moment(query.get("to", ""), "to", end=True)
+def search_query(query: Mapping[str, str], zone: tzinfo, limit: int = SEARCH_PAGE) -> SearchQuery:
+    since = parse_moment(query.get("from", ""), "from", zone)
+    until = parse_moment(query.get("to", ""), "to", zone, end=True)
     if since and until and since >= until:
         raise BadQuery("“from” must be before “to”.")
     return SearchQuery(
@@ -137,12 +138,12 @@ class AuditQuery:
             since=self.since, until=self.until, limit=self.limit + 1, before_id=self.before_id)
 
 
-def audit_query(query: Mapping[str, str], limit: int = AUDIT_PAGE) -> AuditQuery:
+def audit_query(query: Mapping[str, str], zone: tzinfo, limit: int = AUDIT_PAGE) -> AuditQuery:
     day = query.get("date", "")
     return AuditQuery(
         actor=_text(query, "actor").lower(), action=_text(query, "action"),
         conversation=_text(query, "conversation"),
-        since=parse_moment(day, "date"), until=parse_moment(day, "date", end=True),
+        since=parse_moment(day, "date", zone), until=parse_moment(day, "date", zone, end=True),
         before_id=parse_int(query, "before_id", None, 1, 2**62),
         limit=parse_int(query, "limit", limit, 1, MAX_AUDIT_PAGE),
     )
@@ -156,10 +157,6 @@ def audit_detail(query: Mapping[str, str], q: AuditQuery) -> str:
 def page_of(rows: list, limit: int) -> tuple:
     """(the page, id to continue before, or None on the last page)."""
     return (rows[:limit], rows[limit - 1]["id"]) if len(rows) > limit else (rows, None)
-
-
-def shown_time(moment: Optional[datetime]) -> str:
-    return f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC" if moment else ""
 
 
 def with_query(path: str, query: Mapping[str, str], **changes: Any) -> str:
@@ -183,9 +180,9 @@ AUDIT_FIELDS = ("actor", "action", "conversation", "date")
 async def search_page(request: web.Request) -> web.Response:
     form = {name: request.query.get(name, "").strip() for name in SEARCH_FIELDS}
     context = dict(form=form, channels=search_store.CHANNELS, outcomes=search_store.OUTCOMES,
-                   when=shown_time, result=None, error=None, previous_url=None, next_url=None, first=0)
+                   result=None, error=None, previous_url=None, next_url=None, first=0)
     try:
-        q = search_query(request.query)
+        q = search_query(request.query, request.app[ZONE])
     except BadQuery as exc:
         return await render(request, "search.html", status=400, **{**context, "error": str(exc)})
     result = await request.app[DB].run(q.run)
@@ -201,9 +198,9 @@ async def search_page(request: web.Request) -> web.Response:
 @admin_only
 async def audit_page(request: web.Request) -> web.Response:
     form = {name: request.query.get(name, "").strip() for name in AUDIT_FIELDS}
-    context = dict(form=form, when=shown_time, entries=None, error=None, older_url=None, newest_url=None)
+    context = dict(form=form, entries=None, error=None, older_url=None, newest_url=None)
     try:
-        q = audit_query(request.query)
+        q = audit_query(request.query, request.app[ZONE])
     except BadQuery as exc:
         return await render(request, "audit.html", status=400, **{**context, "error": str(exc)})
     # Recorded before reading, so this very look is the first entry on the first page.
@@ -225,7 +222,7 @@ def bad_request(exc: BadQuery) -> web.Response:
 async def search_api(request: web.Request) -> web.Response:
     """GET /api/conversations?text=&from=&to=&channel=&outcome=&limit=&offset= -> {total, conversations}."""
     try:
-        q = search_query(request.query)
+        q = search_query(request.query, request.app[ZONE])
     except BadQuery as exc:
         return bad_request(exc)
     result = await request.app[DB].run(q.run)
@@ -236,7 +233,7 @@ async def search_api(request: web.Request) -> web.Response:
 async def audit_api(request: web.Request) -> web.Response:
     """GET /api/audit?actor=&action=&conversation=&date=&before_id=&limit= -> {entries, next_before_id}."""
     try:
-        q = audit_query(request.query)
+        q = audit_query(request.query, request.app[ZONE])
     except BadQuery as exc:
         return bad_request(exc)
     await api.audit(request, "view_audit", detail=audit_detail(request.query, q))

@@ -18,6 +18,7 @@ import hmac
 import logging
 import os
 import secrets
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional
 
@@ -28,11 +29,12 @@ from aiohttp_session import setup as setup_sessions
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
+from bot import local_time
 from bot.client_address import client_address
 from bot.config import VAR_DIR, Settings
 from bot.store import audit as audit_store
 from bot.store import staff as staff_store
-from bot.web_keys import DB, SETTINGS
+from bot.web_keys import DB, SETTINGS, ZONE
 
 log = logging.getLogger(__name__)
 
@@ -224,11 +226,18 @@ async def audit(request: web.Request, action: str, conversation_id: Optional[str
                               client_ip(request))
 
 
-def template_env() -> jinja2.Environment:
+def template_env(zone: Callable[[], tzinfo]) -> jinja2.Environment:
+    """Templates with times in the program's zone: `{{ t|local_time }}`, `{{ t|local_clock }}`, `{{ zone_name() }}`.
+
+    `zone` is asked at render time: the profile is read when the app starts, after the routes are set up.
+    """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
     )
+    env.filters["local_time"] = lambda moment: local_time.shown(moment, zone())
+    env.filters["local_clock"] = lambda moment: local_time.shown_clock(moment, zone())
+    env.globals["zone_name"] = lambda: local_time.zone_name(zone())
     return env
 
 
@@ -240,5 +249,5 @@ def setup(app: web.Application) -> None:
     )
     setup_sessions(app, storage)
     app.middlewares.append(protect)
-    app[TEMPLATE_ENV] = template_env()
+    app[TEMPLATE_ENV] = template_env(lambda: app[ZONE])
     app.router.add_static("/console/assets/", STATIC, show_index=False, follow_symlinks=False)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import timezone
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,6 +13,8 @@ from bot.console import review
 from bot.store import audit as audit_store
 from bot.store import conversations as convo
 from bot.web_keys import DB
+
+UTC, CHICAGO = ZoneInfo("UTC"), ZoneInfo("America/Chicago")
 
 
 async def visitor(app, address, text, channel="sms"):
@@ -207,17 +211,29 @@ async def test_writing_to_the_audit_pages_is_refused(console_server, sign_in, me
 
 
 # -- the pure pieces --------------------------------------------------------------------
-@pytest.mark.parametrize("value, end, expected", [
-    ("", False, None),
-    ("2024-05-31", False, "2024-05-31T00:00:00+00:00"),
-    ("2024-05-31", True, "2024-06-01T00:00:00+00:00"),
-    ("2024-05-31T10:30", False, "2024-05-31T10:30:00+00:00"),
-    ("2024-05-31T10:30:00Z", True, "2024-05-31T10:30:00+00:00"),
-    ("2024-05-31T10:30:00-04:00", False, "2024-05-31T10:30:00-04:00"),
+@pytest.mark.parametrize("zone, value, end, expected", [
+    (UTC, "", False, None),
+    (UTC, "2024-05-31", False, "2024-05-31T00:00:00+00:00"),
+    (UTC, "2024-05-31", True, "2024-06-01T00:00:00+00:00"),
+    (UTC, "2024-05-31T10:30", False, "2024-05-31T10:30:00+00:00"),
+    (UTC, "2024-05-31T10:30:00Z", True, "2024-05-31T10:30:00+00:00"),
+    (UTC, "2024-05-31T10:30:00-04:00", False, "2024-05-31T14:30:00+00:00"),
+    # A day is a whole day in the program's zone; a time without an offset is read there too.
+    (CHICAGO, "", True, None),
+    (CHICAGO, "2024-05-31", False, "2024-05-31T05:00:00+00:00"),
+    (CHICAGO, "2024-05-31", True, "2024-06-01T05:00:00+00:00"),
+    (CHICAGO, "2024-12-31", True, "2025-01-01T06:00:00+00:00"),
+    (CHICAGO, "2026-03-08", False, "2026-03-08T06:00:00+00:00"),  # 23 hours long
+    (CHICAGO, "2026-03-08", True, "2026-03-09T05:00:00+00:00"),
+    (CHICAGO, "2026-11-01", True, "2026-11-02T06:00:00+00:00"),   # 25 hours long
+    (CHICAGO, "2024-05-31T10:30", False, "2024-05-31T15:30:00+00:00"),
+    # An explicit offset wins over the zone.
+    (CHICAGO, "2024-05-31T10:30:00Z", True, "2024-05-31T10:30:00+00:00"),
+    (CHICAGO, "2024-05-31T10:30:00-04:00", False, "2024-05-31T14:30:00+00:00"),
 ])
-def test_parse_moment(value, end, expected):
-    moment = review.parse_moment(value, "from", end)
-    assert (moment.isoformat() if moment else None) == expected
+def test_parse_moment(zone, value, end, expected):
+    moment = review.parse_moment(value, "from", zone, end)
+    assert (moment.astimezone(timezone.utc).isoformat() if moment else None) == expected
 
 
 @pytest.mark.parametrize("filters, detail", [
