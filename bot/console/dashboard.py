@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any, Dict, List, Optional
 
@@ -13,7 +14,7 @@ from bot.console import charts
 from bot.console.security import audit, render, staff_only
 from bot.store import stats
 from bot.store.models import PRIORITIES
-from bot.web_keys import DB
+from bot.web_keys import DB, ZONE
 
 PRIORITY_COLORS = {"normal": charts.ACCENT, "urgent": charts.URGENT, "crisis": charts.CRISIS}
 
@@ -102,6 +103,11 @@ def figure(caption: str, headers: List[str], rows: List[List[Any]], svg: str) ->
 
 # -- handlers -----------------------------------------------------------------------------------
 
+async def figures(request: web.Request, days: int) -> Dict[str, Any]:
+    """The dashboard's figures, days counted in the program's time zone."""
+    return await request.app[DB].run(functools.partial(stats.dashboard, days=days, zone=request.app[ZONE]))
+
+
 @staff_only
 async def page(request: web.Request) -> web.Response:
     raw = request.query.get("days")
@@ -109,7 +115,7 @@ async def page(request: web.Request) -> web.Response:
         days = stats.parse_days(raw)
     except ValueError as exc:
         return await render(request, "dashboard.html", status=400, error=str(exc), days_value=raw or "")
-    data = await request.app[DB].run(stats.dashboard, days)
+    data = await figures(request, days)
     await audit(request, "view_dashboard", detail=f"days={days}")
     return await render(request, "dashboard.html", error=None, days_value=str(days), **page_context(data))
 
@@ -120,7 +126,7 @@ async def api(request: web.Request) -> web.Response:
         days = stats.parse_days(request.query.get("days"))
     except ValueError as exc:
         return web.json_response({"error": str(exc)}, status=400)
-    return web.json_response(await request.app[DB].run(stats.dashboard, days), dumps=json_dumps)
+    return web.json_response(await figures(request, days), dumps=json_dumps)
 
 
 def setup(app: web.Application) -> None:

@@ -1,23 +1,26 @@
-"""Figures for the supervisor's dashboard, over a window of whole UTC days ending today.
+"""Figures for the supervisor's dashboard, over a window of whole days ending today in the program's zone.
 
-Counts per day are grouped in SQL with `date()`, which SQLite and PostgreSQL
-both have; screen results sit in a JSON payload and are read in Python, so
-the same code runs on both backends. Everything returns plain data that
-`bot.api.json_dumps` can write.
+Days are the program's local days (`bot.local_time`). SQL's `date()` would
+group by the UTC date, so counts per day are bucketed in Python from the
+times in the window (a program's volume is small). Screen results sit in a
+JSON payload and are read in Python too, so the same code runs on SQLite and
+PostgreSQL. Everything returns plain data that `bot.api.json_dumps` can write.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Dict, Iterable, List, Optional
 
 from sqlalchemy import Text, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from actions.screen_scoring import LEVELS
+from bot import local_time
 from bot.store.models import PRIORITIES, Conversation, Handoff, Message
 
 DEFAULT_DAYS = 30
@@ -51,28 +54,33 @@ def parse_days(raw: Optional[str]) -> int:
 
 @dataclass(frozen=True)
 class Window:
-    """`days` whole UTC days, the last of them today."""
+    """Whole days in `zone`, `first` to `last`; `start` and `end` are their bounds in UTC."""
 
     first: date
     last: date
+    zone: tzinfo = timezone.utc
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first, time.min, tzinfo=timezone.utc)
+        return local_time.day_start(self.first, self.zone)
 
     @property
     def end(self) -> datetime:
-        """Exclusive: midnight after the last day."""
-        return datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        """Exclusive: the local midnight after the last day."""
+        return local_time.day_start(self.last + timedelta(days=1), self.zone)
 
     @property
     def dates(self) -> List[date]:
         return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
 
+    def day_of(self, moment: datetime) -> date:
+        return local_time.local_day(moment, self.zone)
 
-def window(days: int, now: datetime) -> Window:
-    today = now.astimezone(timezone.utc).date()
-    return Window(first=today - timedelta(days=days - 1), last=today)
+
+def window(days: int, now: datetime, zone: tzinfo = timezone.utc) -> Window:
+    """`days` whole days in `zone`, the last of them today there."""
+    today = local_time.local_day(now, zone)
+    return Window(first=today - timedelta(days=days - 1), last=today, zone=zone)
 
 
 def percentile(values: Iterable[float], q: float) -> Optional[float]:
@@ -102,11 +110,6 @@ def topic_of(intent: str) -> str:
     return TOPIC_NAMES.get(intent, intent.replace("_", " "))
 
 
-def as_date(value: Any) -> date:
-    """date() gives a date on PostgreSQL and 'YYYY-MM-DD' on SQLite."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
 def screen_level(payload: Any) -> Optional[str]:
     """The level of a bot message's `custom.screen_result`, if it has one."""
     custom = payload.get("custom") if isinstance(payload, dict) else None
@@ -126,22 +129,17 @@ def _in(column, w: Window):
 
 
 def conversations_per_day(s: Session, w: Window) -> List[Dict[str, Any]]:
-    day = func.date(Conversation.created_at)
-    counts = {as_date(d): n for d, n in s.execute(
-        select(day, func.count()).where(_in(Conversation.created_at, w)).group_by(day))}
-    return [{"date": d, "count": counts.get(d, 0)} for d in w.dates]
+    counts = Counter(w.day_of(t) for t in s.execute(
+        select(Conversation.created_at).where(_in(Conversation.created_at, w))).scalars())
+    return [{"date": d, "count": counts[d]} for d in w.dates]
 
 
 def handoffs_per_day(s: Session, w: Window) -> List[Dict[str, Any]]:
-    day = func.date(Handoff.created_at)
-    counts: Dict[date, Dict[str, int]] = {}
-    for d, priority, n in s.execute(
-        select(day, Handoff.priority, func.count()).where(_in(Handoff.created_at, w)).group_by(day, Handoff.priority)
-    ):
-        counts.setdefault(as_date(d), {})[priority] = n
+    counts = Counter((w.day_of(t), priority) for t, priority in s.execute(
+        select(Handoff.created_at, Handoff.priority).where(_in(Handoff.created_at, w))))
     rows = []
     for d in w.dates:
-        by_priority = {p: counts.get(d, {}).get(p, 0) for p in PRIORITIES}
+        by_priority = {p: counts[(d, p)] for p in PRIORITIES}
         rows.append({"date": d, **by_priority, "total": sum(by_priority.values())})
     return rows
 
@@ -209,18 +207,20 @@ def fallback(s: Session, w: Window) -> Dict[str, Any]:
     return {"messages": understood, "fallbacks": missed, "rate": missed / understood if understood else None}
 
 
-def dashboard(s: Session, days: int = DEFAULT_DAYS, now: Optional[datetime] = None) -> Dict[str, Any]:
-    """Everything the dashboard shows, read in one transaction."""
+def dashboard(s: Session, days: int = DEFAULT_DAYS, now: Optional[datetime] = None,
+              zone: tzinfo = timezone.utc) -> Dict[str, Any]:
+    """Everything the dashboard shows, read in one transaction; days are whole days in `zone`."""
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"days must be from 1 to {MAX_DAYS}")
     now = now or datetime.now(timezone.utc)
-    w = window(days, now)
+    w = window(days, now, zone)
     conversations = conversations_per_day(s, w)
     handoffs = handoffs_per_day(s, w)
     return {
         "days": days,
         "from": w.first,
         "to": w.last,
+        "timezone": local_time.zone_name(zone),
         "generated_at": now,
         "conversations": {"total": sum(r["count"] for r in conversations), "per_day": conversations},
         "handoffs": {

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import update
@@ -13,6 +15,11 @@ from bot.store.models import Conversation, Handoff, Message
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=timezone.utc)
 TODAY = NOW.date()
+CHICAGO = ZoneInfo("America/Chicago")  # daylight saving from 8 March to 1 November 2026
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)
 
 
 # -- pure helpers ---------------------------------------------------------------------------------
@@ -70,9 +77,23 @@ def test_window_ends_today(days, first):
     assert w.end == datetime(2026, 3, 16, tzinfo=timezone.utc)
 
 
-def test_window_uses_the_utc_day():
-    late_in_new_york = datetime(2026, 3, 15, 22, 0, tzinfo=timezone(timedelta(hours=-5)))
-    assert stats.window(1, late_in_new_york).last == date(2026, 3, 16)
+@pytest.mark.parametrize("now, zone, days, first, last, start, end", [
+    # Without a zone the days are UTC days, whatever offset `now` carries.
+    (datetime(2026, 3, 15, 22, 0, tzinfo=timezone(timedelta(hours=-5))), timezone.utc, 1,
+     date(2026, 3, 16), date(2026, 3, 16), utc(2026, 3, 16), utc(2026, 3, 17)),
+    # 23:30 in Chicago is still that day there, though already the next in UTC.
+    (utc(2026, 3, 15, 4, 30), CHICAGO, 1, date(2026, 3, 14), date(2026, 3, 14),
+     utc(2026, 3, 14, 5), utc(2026, 3, 15, 5)),
+    (utc(2026, 1, 15, 18), CHICAGO, 7, date(2026, 1, 9), date(2026, 1, 15), utc(2026, 1, 9, 6), utc(2026, 1, 16, 6)),
+    # Over the spring change: three days of 23 + 24 + 24 hours.
+    (utc(2026, 3, 10, 17), CHICAGO, 3, date(2026, 3, 8), date(2026, 3, 10), utc(2026, 3, 8, 6), utc(2026, 3, 11, 5)),
+    # Over the autumn change: two days of 25 + 24 hours.
+    (utc(2026, 11, 2, 18), CHICAGO, 2, date(2026, 11, 1), date(2026, 11, 2), utc(2026, 11, 1, 5), utc(2026, 11, 3, 6)),
+])
+def test_window_is_whole_days_in_the_zone(now, zone, days, first, last, start, end):
+    w = stats.window(days, now, zone)
+    assert (w.first, w.last, w.start, w.end) == (first, last, start, end)
+    assert len(w.dates) == days
 
 
 @pytest.mark.parametrize("intent, topic", [
@@ -254,3 +275,61 @@ def test_an_empty_store(db):
 def test_dashboard_refuses_a_window_out_of_range(db, days):
     with pytest.raises(ValueError):
         db.call(stats.dashboard, days, NOW)
+
+
+# -- days in the program's zone ------------------------------------------------------------------
+
+# (when it happened, in UTC; the day it belongs to in Chicago, or None when before the window)
+SPRING = [
+    (utc(2026, 3, 8, 5, 59, 59), None),               # 23:59:59 CST on 7 March
+    (utc(2026, 3, 8, 6, 0), date(2026, 3, 8)),        # midnight, the day the clocks go forward
+    (utc(2026, 3, 8, 7, 59), date(2026, 3, 8)),       # 01:59 CST
+    (utc(2026, 3, 8, 8, 0), date(2026, 3, 8)),        # 03:00 CDT: 02:00 to 03:00 never happened
+    (utc(2026, 3, 9, 4, 30), date(2026, 3, 8)),       # 23:30 CDT, already 9 March in UTC
+    (utc(2026, 3, 9, 5, 0), date(2026, 3, 9)),        # midnight CDT
+    (utc(2026, 3, 10, 4, 30), date(2026, 3, 9)),      # 23:30 CDT
+    (utc(2026, 3, 10, 16, 0), date(2026, 3, 10)),     # this morning
+]
+AUTUMN = [
+    (utc(2026, 11, 1, 4, 59), None),                  # 23:59 CDT on 31 October
+    (utc(2026, 11, 1, 5, 0), date(2026, 11, 1)),      # midnight CDT, the day the clocks go back
+    (utc(2026, 11, 1, 6, 30), date(2026, 11, 1)),     # 01:30 CDT
+    (utc(2026, 11, 1, 7, 30), date(2026, 11, 1)),     # 01:30 CST, the second time round
+    (utc(2026, 11, 2, 5, 30), date(2026, 11, 1)),     # 23:30 CST, already 2 November in UTC
+    (utc(2026, 11, 2, 6, 0), date(2026, 11, 2)),      # midnight CST
+    (utc(2026, 11, 2, 17, 0), date(2026, 11, 2)),     # this morning
+]
+
+
+@pytest.mark.parametrize("now, days, moments", [
+    (utc(2026, 3, 10, 17), 3, SPRING),
+    (utc(2026, 11, 2, 18), 2, AUTUMN),
+], ids=["spring-forward", "fall-back"])
+def test_days_are_counted_in_the_programs_zone(db, now, days, moments):
+    for n, (moment, _) in enumerate(moments):
+        Visitor(db, f"v{n}", moment).handoff(("normal", "urgent", "crisis")[n % 3], moment)
+    data = db.call(stats.dashboard, days, now, CHICAGO)
+    assert data["timezone"] == "America/Chicago"
+    assert (data["from"], data["to"]) == (now.date() - timedelta(days=days - 1), now.date())
+
+    expected = Counter(day for _, day in moments if day)
+    assert {r["date"]: r["count"] for r in data["conversations"]["per_day"]} == {
+        d: expected[d] for d in stats.window(days, now, CHICAGO).dates}
+    assert {r["date"]: r["total"] for r in data["handoffs"]["per_day"]} == {
+        r["date"]: expected[r["date"]] for r in data["handoffs"]["per_day"]}
+    assert data["conversations"]["total"] == data["handoffs"]["total"] == sum(expected.values())
+    assert data["crisis_handoffs"] == sum(1 for n, (_, day) in enumerate(moments) if day and n % 3 == 2)
+
+
+def test_a_late_evening_lands_on_its_local_day(db):
+    Visitor(db, "late", utc(2026, 7, 1, 4, 30)).handoff("urgent", utc(2026, 7, 1, 4, 30))  # 23:30 CDT on 30 June
+    now = utc(2026, 7, 1, 15)
+    local = db.call(stats.dashboard, 2, now, CHICAGO)
+    assert [(r["date"], r["count"]) for r in local["conversations"]["per_day"]] == [
+        (date(2026, 6, 30), 1), (date(2026, 7, 1), 0)]
+    assert [(r["date"], r["urgent"]) for r in local["handoffs"]["per_day"]] == [
+        (date(2026, 6, 30), 1), (date(2026, 7, 1), 0)]
+    in_utc = db.call(stats.dashboard, 2, now)
+    assert in_utc["timezone"] == "UTC"
+    assert [(r["date"], r["count"]) for r in in_utc["conversations"]["per_day"]] == [
+        (date(2026, 6, 30), 0), (date(2026, 7, 1), 1)]

@@ -20,7 +20,7 @@ from bot.console import dashboard
 from bot.store import audit as audit_store
 from bot.store import conversations as convo
 from bot.store.models import Handoff
-from bot.web_keys import DB
+from bot.web_keys import DB, ZONE
 
 TOKEN = {"Authorization": "Bearer console-api-token"}
 SCREEN = {"buttons": [], "custom": {"screen_result": {"level": "iop", "reasons": ["work"], "flags": [],
@@ -222,8 +222,9 @@ async def test_api_gives_the_same_numbers(activity, sign_in, new_client):
     resp = await client.get("/api/dashboard", params={"days": "7"}, headers=TOKEN)
     assert resp.status == 200
     data = await resp.json()
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(activity[ZONE]).date()  # the program's day, not UTC's
     assert (data["days"], data["to"], data["from"]) == (7, today.isoformat(), (today - timedelta(days=6)).isoformat())
+    assert data["timezone"] == "America/Chicago"
     assert data["conversations"]["total"] == 5 and len(data["conversations"]["per_day"]) == 7
     assert data["conversations"]["per_day"][-1] == {"date": today.isoformat(), "count": 5}
     assert data["handoffs"]["by_priority"] == {"normal": 2, "urgent": 1, "crisis": 1}
@@ -238,7 +239,10 @@ async def test_api_gives_the_same_numbers(activity, sign_in, new_client):
     assert data["fallback"] == {"messages": 3, "fallbacks": 1, "rate": pytest.approx(1 / 3)}
 
     staff = await sign_in("ana")
-    page = read_page(await (await staff.get("/console/dashboard", params={"days": "7"})).text())
+    html = await (await staff.get("/console/dashboard", params={"days": "7"})).text()
+    assert f"{data['from']} to {data['to']} (days in America/Chicago), counted at " in html
+    assert re.search(r"counted at \d\d:\d\d C[SD]T\.", html) and "UTC" not in html
+    page = read_page(html)
     assert page.figures["Conversations started"] == str(data["conversations"]["total"])
     assert page.figures["Crisis handoffs"] == str(data["crisis_handoffs"])
 
