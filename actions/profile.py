@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import timezone as _timezone
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Mapping, Optional, Tuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -47,9 +49,12 @@ class Profile:
     timezone: Optional[str] = None  # IANA name, checked at load; None is UTC
 
     @property
-    def zone(self) -> ZoneInfo:
-        """The program's time zone: the staff console shows times and counts days in it."""
-        return ZoneInfo(self.timezone or "UTC")
+    def zone(self) -> tzinfo:
+        """The program's time zone: the staff console shows times and counts days in it.
+
+        UTC without a name needs no time zone database, so an empty field works on any system.
+        """
+        return ZoneInfo(self.timezone) if self.timezone else _timezone.utc
 
 
 def _text(data: Mapping[str, Any], key: str) -> Optional[str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import aiohttp
 from aiohttp import web
@@ -23,5 +23,5 @@ RASA: "web.AppKey[RasaClient]" = web.AppKey("rasa")
 ROUTER: "web.AppKey[Router]" = web.AppKey("router")
 METRICS: "web.AppKey[Metrics]" = web.AppKey("metrics")
 DELIVERIES: "web.AppKey[Deliveries]" = web.AppKey("deliveries")
-# The program's time zone (profile `timezone`, UTC when empty): the console's times and days.
-ZONE: "web.AppKey[ZoneInfo]" = web.AppKey("zone")
+# The program's time zone (profile `timezone`: a ZoneInfo, or UTC when empty): the console's times and days.
+ZONE: "web.AppKey[tzinfo]" = web.AppKey("zone")

@@ -1,3 +1,4 @@
+from datetime import timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +25,7 @@ def test_empty_fields_become_none(minimal_profile):
     assert p.name == "Minimal Program"
     assert (p.phone, p.price, p.adolescent_track, p.sliding_scale) == (None, None, None, None)
     assert p.tracks == () and p.insurers == () and p.languages == ()
-    assert (p.timezone, p.zone) == (None, ZoneInfo("UTC"))
+    assert (p.timezone, p.zone) == (None, timezone.utc)
 
 
 def test_shipped_example_profile_loads(monkeypatch):
@@ -66,7 +67,7 @@ def test_bad_profiles_say_what_is_wrong(data, message):
 def test_timezone_is_an_iana_name_or_nothing(value, name):
     p = parse_profile({"name": "X", "timezone": value})
     assert p.timezone == name
-    assert p.zone == ZoneInfo(name or "UTC")
+    assert p.zone == (ZoneInfo(name) if name else timezone.utc)
 
 
 def test_track_without_times_is_ignored():
