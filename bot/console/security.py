@@ -21,6 +21,7 @@ import secrets
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional
+from urllib.parse import urlencode
 
 import jinja2
 from aiohttp import web
@@ -174,7 +175,7 @@ def staff_only(handler: Handler) -> Handler:
         member = await signed_in_staff(request)
         if member is None:
             if request.method in SAFE_METHODS and request.headers.get("Upgrade", "").lower() != "websocket":
-                raise web.HTTPSeeOther(f"{LOGIN_PATH}?next={request.rel_url.path_qs}")
+                raise web.HTTPSeeOther(f"{LOGIN_PATH}?{urlencode({'next': request.rel_url.path_qs})}")
             raise web.HTTPUnauthorized(text="Sign in first.")
         if member["must_change_password"] and request.path != PASSWORD_PATH:
             raise web.HTTPSeeOther(PASSWORD_PATH)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from console_support import PASSWORD, add_staff, csrf_of
 
 from bot.store import audit as audit_store
 from bot.store import staff as staff_store
 from bot.web_keys import DB
+
+
+def next_of(location: str) -> str:
+    """Where the sign-in page will send the member afterwards."""
+    path, query = urlsplit(location).path, parse_qs(urlsplit(location).query)
+    assert path == "/console/login"
+    return query["next"][0]
 
 
 async def post_login(client, username, password, token=None):
@@ -19,7 +28,21 @@ async def test_pages_need_a_signed_in_member(console_server, new_client):
     client = await new_client()
     resp = await client.get("/console/password", allow_redirects=False)
     assert resp.status == 303
-    assert resp.headers["Location"].startswith("/console/login?next=/console/password")
+    assert next_of(resp.headers["Location"]) == "/console/password"
+
+
+async def test_after_sign_in_the_page_asked_for_opens_with_its_query(console_server, new_client):
+    await add_staff(console_server.app, "ana")
+    client = await new_client()
+    resp = await client.get("/console/search?text=a&channel=sms", allow_redirects=False)
+    assert next_of(resp.headers["Location"]) == "/console/search?text=a&channel=sms"
+    token = await csrf_of(client, resp.headers["Location"])
+    resp = await client.post("/console/login", data={"username": "ana", "password": PASSWORD, "csrf_token": token,
+                                                     "next": "/console/search?text=a&channel=sms"},
+                             allow_redirects=False)
+    assert resp.headers["Location"] == "/console/search?text=a&channel=sms"
+    evil = await client.get("/console/login?next=https://evil.example/", allow_redirects=False)
+    assert evil.headers["Location"] == "/console"  # signed in: sent on, but only ever within the console
 
 
 async def test_sign_in_then_out(console_server, new_client):
