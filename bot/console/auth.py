@@ -65,6 +65,6 @@ async def change_password(request: web.Request) -> web.Response:
 def setup(app: web.Application) -> None:
     app.router.add_get(security.LOGIN_PATH, login_page)
     app.router.add_post(security.LOGIN_PATH, login)
-    app.router.add_post("/console/logout", logout)
+    app.router.add_post(security.LOGOUT_PATH, logout)
     app.router.add_get(security.PASSWORD_PATH, password_page)
     app.router.add_post(security.PASSWORD_PATH, change_password)

@@ -45,6 +45,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 LOGIN_PATH = "/console/login"
 PASSWORD_PATH = "/console/password"
+LOGOUT_PATH = "/console/logout"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 KEY_FILE = VAR_DIR / "console_secret.key"
 
@@ -177,7 +178,7 @@ def staff_only(handler: Handler) -> Handler:
             if request.method in SAFE_METHODS and request.headers.get("Upgrade", "").lower() != "websocket":
                 raise web.HTTPSeeOther(f"{LOGIN_PATH}?{urlencode({'next': request.rel_url.path_qs})}")
             raise web.HTTPUnauthorized(text="Sign in first.")
-        if member["must_change_password"] and request.path != PASSWORD_PATH:
+        if member["must_change_password"] and request.path not in (PASSWORD_PATH, LOGOUT_PATH):
             raise web.HTTPSeeOther(PASSWORD_PATH)
         return await handler(request)
 

@@ -148,3 +148,15 @@ async def test_behind_a_trusted_proxy_the_audit_log_names_the_real_client(tmp_pa
         assert [e["ip"] for e in entries] == ["198.51.100.2", "198.51.100.1"]
     finally:
         await client.close()
+
+
+async def test_someone_who_must_change_the_password_can_still_sign_out(console_server, new_client):
+    await add_staff(console_server.app, "ana", must_change_password=True)
+    client = await new_client()
+    await post_login(client, "ana", PASSWORD)
+    assert (await client.get("/console", allow_redirects=False)).headers["Location"] == "/console/password"
+    token = await csrf_of(client, "/console/password")
+    resp = await client.post("/console/logout", data={"csrf_token": token}, allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"] == "/console/login"
+    assert (await client.get("/console/password", allow_redirects=False)).headers["Location"].startswith(
+        "/console/login")
