@@ -160,3 +160,25 @@ async def test_someone_who_must_change_the_password_can_still_sign_out(console_s
     assert resp.status == 303 and resp.headers["Location"] == "/console/login"
     assert (await client.get("/console/password", allow_redirects=False)).headers["Location"].startswith(
         "/console/login")
+
+
+async def test_every_console_page_and_action_needs_a_signed_in_member(console_server, new_client):
+    """Walks the router, so a route added later without @staff_only fails here."""
+    client = await new_client()
+    token = await csrf_of(client)  # an anonymous session's token: past the CSRF check, still not signed in
+    checked = 0
+    for route in console_server.app.router.routes():
+        path = route.resource.canonical if route.resource else ""
+        if not path.startswith("/console") or path.startswith(("/console/login", "/console/assets")):
+            continue
+        url = path.replace("{id}", "0" * 32).replace("{handoff_id}", "1")
+        if route.method == "GET":
+            resp = await client.get(url, allow_redirects=False)
+            assert resp.status in (303, 401), (url, resp.status)
+            if resp.status == 303:
+                assert resp.headers["Location"].startswith("/console/login"), url
+        elif route.method == "POST":
+            resp = await client.post(url, data={"csrf_token": token}, allow_redirects=False)
+            assert resp.status == 401, (url, resp.status)
+        checked += 1
+    assert checked >= 15
