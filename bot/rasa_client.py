@@ -31,15 +31,7 @@ class RasaClient:
         body: Dict[str, Any] = {"sender": sender, "message": text}
         if metadata:
             body["metadata"] = metadata
-        try:
-            async with self._session.post(
-                f"{self._base}/webhooks/rest/webhook", json=body, timeout=self._timeout
-            ) as resp:
-                if resp.status != 200:
-                    raise RasaUnavailable(f"Rasa answered HTTP {resp.status}")
-                replies = await resp.json(content_type=None)
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError) as exc:
-            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+        replies = await self._json("POST", "/webhooks/rest/webhook", "", json=body, timeout=self._timeout)
         if not isinstance(replies, list) or not replies:
             raise RasaUnavailable("Rasa sent no reply (a custom action may have failed)")
         return replies
@@ -65,15 +57,17 @@ class RasaClient:
         params = {"include_events": "NONE"}
         if self._token:
             params["token"] = self._token
-        try:
-            async with self._session.get(
-                f"{self._base}/conversations/{quote(sender, safe='')}/tracker", params=params,
-                timeout=aiohttp.ClientTimeout(total=timeout),
-            ) as resp:
-                if resp.status != 200:
-                    raise RasaUnavailable(f"Rasa answered HTTP {resp.status} for the tracker")
-                state = await resp.json(content_type=None)
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError) as exc:
-            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+        state = await self._json("GET", f"/conversations/{quote(sender, safe='')}/tracker", " for the tracker",
+                                 params=params, timeout=aiohttp.ClientTimeout(total=timeout))
         latest = state.get("latest_message") if isinstance(state, dict) else None
         return latest if isinstance(latest, dict) else None
+
+    async def _json(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
+        """One call to Rasa's HTTP API and its JSON body; anything but a 200 with JSON is RasaUnavailable."""
+        try:
+            async with self._session.request(method, f"{self._base}{path}", **kwargs) as resp:
+                if resp.status != 200:
+                    raise RasaUnavailable(f"Rasa answered HTTP {resp.status}{what}")
+                return await resp.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError) as exc:
+            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc

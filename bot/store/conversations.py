@@ -19,16 +19,25 @@ from bot.store import repository as repo
 from bot.store.models import Conversation, Handoff, Message
 
 
+def record_visitor_message_with_id(
+    s: Session, channel: str, address: str, text: str, channel_message_id: Optional[str] = None
+) -> Optional[Tuple[str, str, int]]:
+    """Store an inbound message; (conversation id, mode, message id), or None for a repeat."""
+    conversation = repo.get_or_create_conversation(s, channel, address)
+    message = repo.add_message(s, conversation, "visitor", text, channel_message_id=channel_message_id)
+    if message is None:
+        return None
+    if conversation.mode == "closed":
+        repo.set_mode(s, conversation, "bot")
+    return conversation.id, conversation.mode, message.id
+
+
 def record_visitor_message(
     s: Session, channel: str, address: str, text: str, channel_message_id: Optional[str] = None
 ) -> Optional[Tuple[str, str]]:
     """Store an inbound message; (conversation id, mode), or None for a repeat."""
-    conversation = repo.get_or_create_conversation(s, channel, address)
-    if repo.add_message(s, conversation, "visitor", text, channel_message_id=channel_message_id) is None:
-        return None
-    if conversation.mode == "closed":
-        repo.set_mode(s, conversation, "bot")
-    return conversation.id, conversation.mode
+    recorded = record_visitor_message_with_id(s, channel, address, text, channel_message_id)
+    return recorded[:2] if recorded else None
 
 
 def record_reply(
@@ -213,22 +222,6 @@ def latest_visitor_message_id(s: Session, conversation_id: str) -> Optional[int]
         .order_by(Message.id.desc())
         .limit(1)
     ).scalar_one_or_none()
-
-
-def record_visitor_message_with_id(
-    s: Session, channel: str, address: str, text: str, channel_message_id: Optional[str] = None
-) -> Optional[Tuple[str, str, int]]:
-    """`record_visitor_message`, plus the id of the message stored: (conversation id, mode, message id).
-
-    The latest visitor message read in this same transaction is ours: storing
-    a message updates its conversation's row, so another message to the same
-    conversation cannot commit until this transaction has.
-    """
-    recorded = record_visitor_message(s, channel, address, text, channel_message_id)
-    if recorded is None:
-        return None
-    conversation_id, mode = recorded
-    return conversation_id, mode, latest_visitor_message_id(s, conversation_id)
 
 
 def set_message_intent(s: Session, message_id: int, intent: str, confidence: Optional[float]) -> bool:
