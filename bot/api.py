@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from aiohttp import web
 
+from bot.client_address import of_request
 from bot.store import audit as audit_store
 from bot.store import conversations as convo
 from bot.web_keys import DB, SETTINGS
@@ -47,7 +48,7 @@ API_ACTOR = "api"
 
 async def audit(request: web.Request, action: str, conversation_id: Optional[str] = None, detail: str = "") -> None:
     """Record what an integration read; the token is shared, so the actor is always "api"."""
-    await request.app[DB].run(audit_store.record, API_ACTOR, action, conversation_id, detail, request.remote)
+    await request.app[DB].run(audit_store.record, API_ACTOR, action, conversation_id, detail, of_request(request))
 
 
 def found(data: Any, what: str) -> web.Response:

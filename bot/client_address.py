@@ -17,6 +17,8 @@ from __future__ import annotations
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from typing import Iterable, Optional, Sequence, Tuple, Union
 
+from bot.web_keys import SETTINGS
+
 Network = Union[IPv4Network, IPv6Network]
 
 
@@ -51,3 +53,9 @@ def client_address(peer: Optional[str], forwarded_for: Iterable[str], trusted: S
         if not _trusted(hop, trusted):
             return hop
     return hops[0] if hops else peer
+
+
+def of_request(request) -> str:
+    """The client's address of an aiohttp request, with the gateway's TRUSTED_PROXIES."""
+    return client_address(request.remote, request.headers.getall("X-Forwarded-For", []),
+                          request.app[SETTINGS].trusted_proxies)

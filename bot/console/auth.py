@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot import accounts
+from bot.client_address import of_request
 from bot.console import security
 from bot.console.security import audit, render, staff_only
 from bot.web_keys import DB
@@ -23,7 +24,7 @@ async def login(request: web.Request) -> web.Response:
     password = str(form.get("password", ""))
     target = security.safe_next(str(form.get("next", "")))
     result = await request.app[DB].run(
-        accounts.authenticate, username, password, security.client_ip(request))
+        accounts.authenticate, username, password, of_request(request))
     if result.staff is None:
         error = ("Too many failed sign-ins. Wait 15 minutes, or ask an admin to reset your password."
                  if result.throttled else "That username and password do not match.")

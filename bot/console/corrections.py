@@ -14,7 +14,7 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from bot import corrections
-from bot.console import security
+from bot.client_address import of_request
 from bot.console.security import CONSOLE_HEADERS, STAFF, TEMPLATE_ENV, staff_only
 from bot.store import audit as audit_store
 from bot.store import corrections as store
@@ -44,7 +44,7 @@ async def correct(request: web.Request) -> web.Response:
         intent, new_topic = corrections.choose(
             request.app[TOPICS], str(form.get("intent", "")), str(form.get("new_topic", "")))
         marked = await request.app[DB].run(mark_and_audit, message_id, intent, new_topic,
-                                           request[STAFF]["username"], security.client_ip(request))
+                                           request[STAFF]["username"], of_request(request))
     except (corrections.TopicError, store.CorrectionError) as exc:
         raise web.HTTPBadRequest(text=f"{exc} Go back and try again.", headers=CONSOLE_HEADERS) from None
     if marked is None:

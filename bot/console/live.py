@@ -16,7 +16,7 @@ from typing import Any, AsyncIterator, Dict, List, Optional, Set, Tuple
 from aiohttp import WSMsgType, web
 
 from bot.api import json_dumps
-from bot.console.security import STAFF, staff_only
+from bot.console.security import STAFF, same_origin, staff_only
 from bot.store import queue as queue_store
 from bot.store import staff as staff_store
 from bot.store.database import Database
@@ -103,15 +103,10 @@ def _changes(s, after_message_id: Optional[int]) -> Tuple[List[Dict[str, Any]], 
 LIVE: "web.AppKey[LiveFeed]" = web.AppKey("console_live")
 
 
-def _same_origin(request: web.Request) -> bool:
-    # Browsers send Origin on websockets; a page on another site must not ride our cookie.
-    origin = request.headers.get("Origin")
-    return origin is not None and origin.split("://", 1)[-1].rstrip("/") == request.host
-
-
 @staff_only
 async def socket(request: web.Request) -> web.WebSocketResponse:
-    if not _same_origin(request):
+    # Browsers send Origin on websockets; a page on another site must not ride our cookie.
+    if not same_origin(request, origin_required=True):
         raise web.HTTPForbidden(text="Cross-site websocket refused.")
     feed = request.app[LIVE]
     ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)

@@ -31,7 +31,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
 from bot import local_time
-from bot.client_address import client_address
+from bot.client_address import of_request
 from bot.config import VAR_DIR, Settings
 from bot.store import audit as audit_store
 from bot.store import staff as staff_store
@@ -83,11 +83,6 @@ def secret_key(settings: Settings, key_file: Path = KEY_FILE) -> bytes:
     return key
 
 
-def client_ip(request: web.Request) -> str:
-    return client_address(request.remote, request.headers.getall("X-Forwarded-For", []),
-                          request.app[SETTINGS].trusted_proxies)
-
-
 # -- sessions --------------------------------------------------------------------
 async def sign_in(request: web.Request, member: Dict[str, Any]) -> None:
     """A fresh session for the signed-in member (never reuse the one from before sign-in)."""
@@ -132,11 +127,16 @@ def _is_console(request: web.Request) -> bool:
     return request.path == "/console" or request.path.startswith("/console/")
 
 
-def _same_origin(request: web.Request) -> bool:
+def same_origin(request: web.Request, origin_required: bool = False) -> bool:
+    """Whether the request's Origin is this site (also as the proxy in front of us names it).
+
+    A form post may come without one, or with "null" under some referrer
+    policies and sandboxes: then the CSRF token decides. A websocket has no
+    token, so there the Origin is required.
+    """
     origin = request.headers.get("Origin")
     if not origin or origin == "null":
-        # Browsers send "null" under some referrer policies and sandboxes; the CSRF token still decides.
-        return True
+        return not origin_required
     host = origin.split("://", 1)[-1].rstrip("/")
     forwarded = request.headers.get("X-Forwarded-Host", "").split(",")[0].strip()
     return host in (request.host, forwarded)
@@ -147,7 +147,7 @@ async def protect(request: web.Request, handler: Handler) -> web.StreamResponse:
     if not _is_console(request):
         return await handler(request)
     if request.method not in SAFE_METHODS:
-        if not _same_origin(request):
+        if not same_origin(request):
             return forbidden("This request came from another site and was refused.")
         session = await get_session(request)
         expected = session.get(CSRF_FIELD)
@@ -225,7 +225,7 @@ async def audit(request: web.Request, action: str, conversation_id: Optional[str
     """Record what the signed-in staff member saw or did."""
     member = request.get(STAFF) or {}
     await request.app[DB].run(audit_store.record, member.get("username", "?"), action, conversation_id, detail,
-                              client_ip(request))
+                              of_request(request))
 
 
 def template_env(zone: Callable[[], tzinfo]) -> jinja2.Environment:

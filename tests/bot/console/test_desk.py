@@ -219,3 +219,10 @@ async def test_a_disabled_member_stops_receiving_the_live_queue(console_server, 
         closing = await ws.receive(timeout=5)
         assert closing.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED)
         assert app[LIVE].staff_online() == 0
+
+
+async def test_the_live_feed_accepts_its_own_site_as_the_proxy_in_front_names_it(console_server, sign_in):
+    ana = await sign_in("ana")
+    headers = {"Origin": "https://help.example.org", "X-Forwarded-Host": "help.example.org"}
+    async with ana.ws_connect("/console/live", headers=headers) as ws:
+        assert json.loads((await ws.receive(timeout=5)).data)["type"] == "update"
