@@ -17,8 +17,6 @@ from bot.console.corrections import TOPICS
 from bot.console.security import STAFF, audit, flash, render, staff_only
 from bot.store import queue as queue_store
 from bot.store import staff as staff_store
-from bot.store.models import Handoff
-from bot.store.repository import handoff_as_dict
 from bot.web_keys import DB, ROUTER
 
 MAX_REPLY = 1600  # ten SMS segments; a longer message belongs in a call
@@ -82,7 +80,7 @@ async def claim(request: web.Request) -> web.Response:
     except ValueError:
         raise web.HTTPNotFound(text="There is no such ticket.") from None
     member = request[STAFF]
-    handoff = await request.app[DB].run(_handoff, handoff_id)
+    handoff = await request.app[DB].run(queue_store.ticket, handoff_id)
     if handoff is None:
         raise web.HTTPNotFound(text="There is no such ticket.")
     conversation_id = handoff["conversation_id"]
@@ -90,7 +88,7 @@ async def claim(request: web.Request) -> web.Response:
         await audit(request, "claim", conversation_id, f"ticket {handoff_id}")
         await flash(request, "You have this conversation. The visitor has been told you joined.")
     else:
-        current = await request.app[DB].run(_handoff, handoff_id)
+        current = await request.app[DB].run(queue_store.ticket, handoff_id)
         holder = current.get("claimed_by_name") or current.get("claimed_by") or "someone else"
         await audit(request, "claim_lost", conversation_id, f"ticket {handoff_id} held by {current.get('claimed_by')}")
         if current["status"] != "claimed":
@@ -101,16 +99,6 @@ async def claim(request: web.Request) -> web.Response:
             message = f"{holder} already has this conversation."
         await flash(request, message, "notice")
     raise _back(conversation_id)
-
-
-def _handoff(s, handoff_id: int):
-    handoff = s.get(Handoff, handoff_id)
-    if handoff is None:
-        return None
-    data = handoff_as_dict(handoff)
-    holder = staff_store.get(s, handoff.claimed_by) if handoff.claimed_by else None
-    data["claimed_by_name"] = holder["display_name"] if holder else handoff.claimed_by
-    return data
 
 
 async def _held(request: web.Request, admin_may: bool) -> Dict[str, Any]:

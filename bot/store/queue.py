@@ -93,11 +93,9 @@ def conversation_view(s: Session, conversation_id: str, viewer: str) -> Optional
         item["intent_confidence"] = m.intent_confidence
         item["correction"] = corrections.get(m.id)
         messages.append(item)
-    handoffs = [repo.handoff_as_dict(h) for h in repo.handoffs_for_conversation(s, conversation_id)]
-    active = next((h for h in reversed(handoffs) if h["status"] in ("open", "claimed")), None)
     names = _staff_names(s)
-    for h in handoffs:
-        h["claimed_by_name"] = names.get(h["claimed_by"], h["claimed_by"]) if h["claimed_by"] else None
+    handoffs = [_with_holder_name(h, names) for h in repo.handoffs_for_conversation(s, conversation_id)]
+    active = next((h for h in reversed(handoffs) if h["status"] in ("open", "claimed")), None)
     holder = active["claimed_by"] if active and active["status"] == "claimed" else None
     return {
         "conversation": repo.conversation_as_dict(conversation),
@@ -109,6 +107,18 @@ def conversation_view(s: Session, conversation_id: str, viewer: str) -> Optional
         "holder_name": names.get(holder, holder) if holder else None,
         "screen_result": screen_result_of(messages),
     }
+
+
+def ticket(s: Session, handoff_id: int) -> Optional[Dict[str, Any]]:
+    """One handoff, with the display name of whoever holds it."""
+    handoff = s.get(Handoff, handoff_id)
+    return _with_holder_name(handoff, _staff_names(s)) if handoff else None
+
+
+def _with_holder_name(handoff: Handoff, names: Dict[str, str]) -> Dict[str, Any]:
+    data = repo.handoff_as_dict(handoff)
+    data["claimed_by_name"] = names.get(handoff.claimed_by, handoff.claimed_by) if handoff.claimed_by else None
+    return data
 
 
 def latest_message_id(s: Session) -> int:
