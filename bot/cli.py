@@ -35,7 +35,9 @@ def children(settings: Settings, rasa_token: str, log_dir: Path):
     py = sys.executable
     actions_port = port_of(settings.action_server_url, 5055)
     rasa_port = port_of(settings.rasa_url, 5005)
-    common = {"PYTHONPATH": str(REPO_ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    # The sentence model ships in a package: nothing may be fetched from a hub at run time.
+    common = {"PYTHONPATH": str(REPO_ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+              "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     return [
         Child(
             name="action server",

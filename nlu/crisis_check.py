@@ -1,0 +1,66 @@
+"""A Rasa classifier step: a crisis the model is unsure of becomes a plain question about safety.
+
+The trained `crisis` intent is the second layer behind the gateway's safety net.
+Where DIET is sure (crisis on top, confidence at least `sure`) the full crisis
+path runs. Where it only suspects one (crisis on top below `sure`, or crisis
+ranked with at least `unsure` under something else), the intent becomes
+`check_safety`: the reply gives 988 and asks whether the person is safe right
+now, instead of a wrong answer, and opens no crisis ticket by itself. Both
+cut-offs are tuned on the dev sets (scripts/eval_understanding.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+CRISIS = "crisis"
+CHECK_SAFETY = "check_safety"
+
+
+def crisis_verdict(ranking: List[Dict[str, Any]], sure: float, unsure: float) -> Optional[str]:
+    """"crisis", "check_safety" or None, from an intent ranking (best first)."""
+    if not ranking:
+        return None
+    confidence = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == CRISIS), 0.0)
+    if ranking[0].get("name") == CRISIS and confidence >= sure:
+        return CRISIS
+    if confidence >= unsure:
+        return CHECK_SAFETY
+    return None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class CrisisCheck(GraphComponent, IntentClassifier):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"sure": 0.8, "unsure": 0.25}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = {**self.get_default_config(), **config}
+
+    @classmethod
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CrisisCheck":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            if not ranking and message.get(INTENT):
+                ranking = [message.get(INTENT)]
+            verdict = crisis_verdict(ranking, self._config["sure"], self._config["unsure"])
+            if verdict == CHECK_SAFETY:
+                message.set(INTENT, {"name": CHECK_SAFETY, "confidence": 1.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [{"name": CHECK_SAFETY, "confidence": 1.0}] + ranking,
+                            add_to_output=True)
+        return messages
