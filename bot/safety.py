@@ -377,6 +377,11 @@ _KEYS: Dict[str, Tuple[str, ...]] = {
                       "overpass", "tracks", "balcony", "cliff", "staring at", "loaded", "lined up", "counting out",
                       "laid out"),
     "locked in with means": ("locked", "barricaded", "shut"),
+    "means ready": ("counted", "poured out", "in front of me", "lap", "in my hand",
+                    "in my mouth", "next to me", "beside me", "pointed at me", "loaded"),
+    "at a dangerous place": ("edge of", "ledge", "tracks", "railing", "rooftop"),
+    "not safe": ("not safe", "feel safe", "keep myself safe", "stay safe", "be safe"),
+    "farewell to loved ones": ("tell ",),
     "gun to head": ("gun", "pistol", "barrel", "blow my", "bullet", "on myself"),
     "crash on purpose": ("drive", "driving", "drove", "crash", "steer", "swerv"),
     "stockpiling pills": ("sav", "stockpil", "hoard", "stash", "enough"),
@@ -611,6 +616,27 @@ RULES: Sequence[Rule] = (
           rf"(?:gun|pistol|rifle|shotgun|rope|razor|razors|blade|blades|noose|{DRUG})\b"
           r"|\b(?:on|at|standing on|sitting on|up on|edge of) (?:the |a |this )?(?:roof|rooftop|ledge|edge|bridge|overpass|"
           r"train tracks|tracks|balcony railing|cliff)\b.{0,60}\b(?:courage|nerve|guts|jump|end it|goodbye|do it|let go)\b"),
+    # Danger said without the trigger words: the means ready, a dangerous place, "not safe", a farewell.
+    _rule("suicide", "means ready",
+          rf"\b{DRUG} (?:are |is )?(?:all )?(?:counted out|poured out|in front of me|in my hands?|in my mouth)\b"
+          rf"|\b(?:{WEAPON}|rope|noose|razors?|blades?) (?:are |is )?(?:all )?(?:loaded |ready )?(?:in front of me|"
+          r"on my lap|in my lap|in my hands?|in my mouth|next to me|beside me|pointed at me)\b"
+          rf"|\b(?:have|got|holding|hold) (?:a |the |my )?(?:loaded )?(?:{WEAPON}|rope|noose) (?:in my (?:lap|hands?|mouth)|"
+          r"on my lap|next to me|beside me|pointed at me)\b"
+          r"|\b(?:gun|pistol|rifle|shotgun) (?:is )?loaded and\b"),
+    _rule("suicide", "at a dangerous place",
+          r"\b(?:i am|standing|sitting|sat|stood|stand|sit|up here|right here|here) (?:\w+ ){0,3}?(?:on|at|by) (?:the |a |this )?"
+          r"(?:edge of (?:the |a |this )?(?:roof|rooftop|bridge|building|cliff|parking garage|platform|overpass)|"
+          r"(?:train |railroad |rail )?tracks|ledge|rooftop edge|railing of (?:the |a |this )?(?:bridge|balcony|overpass))\b",
+          who=SELF),
+    _rule("suicide", "not safe",
+          r"\bi am not safe\b(?! (?:to|for) (?:drive|work|be around kids))"
+          r"|\b(?:cant|cannot|can not|dont think i can|unable to|not able to|dont know if i can) (?:keep myself|stay|be) safe\b"
+          r"|\b(?:dont|do not|no longer|not) feel safe (?:with myself|around myself|by myself|alone|right now|tonight)\b"
+          r"|\bnot safe (?:with|around|from) myself\b", who=SELF),
+    _rule("suicide", "farewell to loved ones",
+          rf"\btell (?:my {REL}|my family|everyone|them all|mom|dad) (?:that )?i (?:love|loved|am sorry|m sorry)\b",
+          who=SELF),
     _rule("suicide", "locked in with means",
           rf"\b(?:locked|barricaded|shut) (?:himself|herself|themselves|myself) in (?:the |a |my |his |her |their )?\w+ "
           rf"(?:with (?:\w+ )?(?:{DRUG}|{WEAPON}|rope|pills)|and (?:wont|will not|isnt|is not|doesnt) (?:come out|answer|"
