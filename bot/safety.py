@@ -377,9 +377,9 @@ _KEYS: Dict[str, Tuple[str, ...]] = {
                       "overpass", "tracks", "balcony", "cliff", "staring at", "loaded", "lined up", "counting out",
                       "laid out"),
     "locked in with means": ("locked", "barricaded", "shut"),
-    "means ready": ("counted", "poured out", "in front of me", "lap", "in my hand",
+    "means ready": ("counted", "poured out", "in front of me", "lap", "in my hand", "ready",
                     "in my mouth", "next to me", "beside me", "pointed at me", "loaded"),
-    "at a dangerous place": ("edge of", "ledge", "tracks", "railing", "rooftop"),
+    "at a dangerous place": ("edge of", "ledge", "tracks", "railing", "rooftop", "bridge", "roof", "overpass"),
     "not safe": ("not safe", "feel safe", "keep myself safe", "stay safe", "be safe"),
     "farewell to loved ones": ("tell ",),
     "gun to head": ("gun", "pistol", "barrel", "blow my", "bullet", "on myself"),
@@ -570,6 +570,8 @@ RULES: Sequence[Rule] = (
     _rule("suicide", "suicide note",
           r"\b(?:wrote|writing|written|finished|finishing) (?:my|his|her) note\b(?! (?:to|for|on) (?:the|my|your))"
           r"|\b(?:suicide|goodbye|farewell) (?:note|letter|letters|notes)\b"
+          r"|\b(?:wrote|written|finished) (?:all )?(?:my|the) (?:letters|notes)\b(?=.{0,30}\b(?:its time|it is time|"
+          r"goodbye|tonight|im ready|i am ready)\b)"
           r"|\b(?:wrote|writing|written|left|leaving) (?:a |my )?(?:note|letter|letters|notes) (?:to|for) (?:my family|"
           r"everyone|my kids|my children|my parents|my wife|my husband|my mom|my dad) (?:saying goodbye|explaining|"
           r"for when|for after|to find)\b"),
@@ -618,14 +620,16 @@ RULES: Sequence[Rule] = (
           r"train tracks|tracks|balcony railing|cliff)\b.{0,60}\b(?:courage|nerve|guts|jump|end it|goodbye|do it|let go)\b"),
     # Danger said without the trigger words: the means ready, a dangerous place, "not safe", a farewell.
     _rule("suicide", "means ready",
-          rf"\b{DRUG} (?:are |is )?(?:all )?(?:counted out|poured out|in front of me|in my hands?|in my mouth)\b"
+          rf"\b{DRUG} (?:are |is )?(?:all )?(?:counted out|poured out|in front of me|in my hands?|in my mouth|"
+          r"ready (?:tonight|for tonight|now|right now|to go))\b"
           rf"|\b(?:{WEAPON}|rope|noose|razors?|blades?) (?:are |is )?(?:all )?(?:loaded |ready )?(?:in front of me|"
           r"on my lap|in my lap|in my hands?|in my mouth|next to me|beside me|pointed at me)\b"
           rf"|\b(?:have|got|holding|hold) (?:a |the |my )?(?:loaded )?(?:{WEAPON}|rope|noose) (?:in my (?:lap|hands?|mouth)|"
           r"on my lap|next to me|beside me|pointed at me)\b"
           r"|\b(?:gun|pistol|rifle|shotgun) (?:is )?loaded and\b"),
     _rule("suicide", "at a dangerous place",
-          r"\b(?:i am|standing|sitting|sat|stood|stand|sit|up here|right here|here) (?:\w+ ){0,3}?(?:on|at|by) (?:the |a |this )?"
+          r"\b(?:standing|sitting|sat|stood) (?:on|at) (?:the |a |this )?(?:bridge|roof|rooftop|overpass) (?:right )?now\b"
+          r"|\b(?:i am|standing|sitting|sat|stood|stand|sit|up|here) (?:\w+ ){0,3}?(?:on|at|by) (?:the |a |this )?"
           r"(?:edge of (?:the |a |this )?(?:roof|rooftop|bridge|building|cliff|parking garage|platform|overpass)|"
           r"(?:train |railroad |rail )?tracks|ledge|rooftop edge|railing of (?:the |a |this )?(?:bridge|balcony|overpass))\b",
           who=SELF),

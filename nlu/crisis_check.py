@@ -21,18 +21,19 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-CRISIS = "crisis"
+from nlu.linear_classifier import CRISIS_IN_PART
+
+CRISIS = "crisis"  # the trained intent (nlu.linear_classifier.CRISIS)
 CHECK_SAFETY = "check_safety"
 
 
-def crisis_verdict(ranking: List[Dict[str, Any]], sure: float, unsure: float) -> Optional[str]:
-    """"crisis", "check_safety" or None, from an intent ranking (best first)."""
-    if not ranking:
-        return None
+def crisis_verdict(ranking: List[Dict[str, Any]], sure: float, unsure: float, in_part: float = 0.0) -> Optional[str]:
+    """"crisis", "check_safety" or None, from an intent ranking (best first) and the
+    crisis confidence of the most crisis-like sentence of the message (`in_part`)."""
     confidence = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == CRISIS), 0.0)
-    if ranking[0].get("name") == CRISIS and confidence >= sure:
+    if (ranking and ranking[0].get("name") == CRISIS and confidence >= sure) or in_part >= sure:
         return CRISIS
-    if confidence >= unsure:
+    if confidence >= unsure or in_part >= unsure:
         return CHECK_SAFETY
     return None
 
@@ -41,7 +42,7 @@ def crisis_verdict(ranking: List[Dict[str, Any]], sure: float, unsure: float) ->
 class CrisisCheck(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"sure": 0.8, "unsure": 0.25}
+        return {"sure": 0.9, "unsure": 0.4}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._config = {**self.get_default_config(), **config}
@@ -58,8 +59,14 @@ class CrisisCheck(GraphComponent, IntentClassifier):
             ranking = message.get(INTENT_RANKING_KEY) or []
             if not ranking and message.get(INTENT):
                 ranking = [message.get(INTENT)]
-            verdict = crisis_verdict(ranking, self._config["sure"], self._config["unsure"])
-            if verdict == CHECK_SAFETY:
+            in_part = float((message.get(CRISIS_IN_PART) or {}).get("confidence") or 0.0)
+            verdict = crisis_verdict(ranking, self._config["sure"], self._config["unsure"], in_part)
+            if verdict == CRISIS and (message.get(INTENT) or {}).get("name") != CRISIS:
+                # One sentence of it is plainly a crisis: the full crisis path, whatever the rest asks.
+                message.set(INTENT, {"name": CRISIS, "confidence": in_part}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [{"name": CRISIS, "confidence": in_part}]
+                            + [r for r in ranking if r.get("name") != CRISIS], add_to_output=True)
+            elif verdict == CHECK_SAFETY:
                 message.set(INTENT, {"name": CHECK_SAFETY, "confidence": 1.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [{"name": CHECK_SAFETY, "confidence": 1.0}] + ranking,
                             add_to_output=True)

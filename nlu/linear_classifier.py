@@ -28,9 +28,12 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONS
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.sentence_features import sentence_vector
+from nlu.sentence_features import sentence_parts, sentence_vector
 
 RESPONSE_SELECTOR = "response_selector"
+# The most crisis-like part of a message of several sentences: {"confidence", "text"}.
+CRISIS_IN_PART = "crisis_in_part"
+CRISIS = "crisis"
 
 
 class LinearModel:
@@ -182,4 +185,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             if selector is not None:
                 message.set(RESPONSE_SELECTOR, {"all_retrieval_intents": [retrieval], retrieval: selector},
                             add_to_output=True)
+            self._judge_parts(message)
         return messages
+
+    def _judge_parts(self, message: Message) -> None:
+        assert self._model is not None
+        parts = sentence_parts(message)
+        if not parts or CRISIS not in self._model.classes:
+            return
+        column = self._model.classes.index(CRISIS)
+        crisis = self._model.probabilities([t for t, _ in parts], np.vstack([v for _, v in parts]))[:, column]
+        worst = int(np.argmax(crisis))
+        message.set(CRISIS_IN_PART, {"confidence": float(crisis[worst]), "text": parts[worst][0]},
+                    add_to_output=True)

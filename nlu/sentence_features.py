@@ -7,7 +7,8 @@ gives the scope gate (nlu/scope_gate.py) a distance to measure.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+import re
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -19,6 +20,19 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.encoder import SentenceEncoder
+
+# Each part of a message of several sentences, with its own vector, kept on the
+# message (not in Rasa's output): a crisis said after an ordinary question is
+# then judged on its own words (nlu/crisis_check.py).
+PARTS = "sentence_parts"
+MAX_PARTS = 12
+_PART_BREAK = re.compile(r"[.!?;\n]+|,\s+(?=(?:also|honestly|but|anyway|and|i|im|i'm)\b)", re.IGNORECASE)
+
+
+def parts_of(text: str) -> List[str]:
+    """The sentences of a message that have at least two words; none when there is only one."""
+    parts = [p.strip() for p in _PART_BREAK.split(text or "") if len(p.split()) >= 2]
+    return parts[-MAX_PARTS:] if len(parts) > 1 else []
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -55,6 +69,11 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         self._featurize(messages)
+        for message in messages:
+            parts = parts_of(message.get(TEXT) or "")
+            if parts:
+                vectors = self.encoder.encode(parts, batch_size=self._config["batch_size"])
+                message.set(PARTS, list(zip(parts, vectors)))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -66,6 +85,11 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
         vectors = self.encoder.encode([m.get(TEXT) for m in todo], batch_size=self._config["batch_size"])
         for message, vector in zip(todo, vectors):
             self.add_features_to_message(None, vector[None, :], TEXT, message)
+
+
+def sentence_parts(message: Message) -> List[Tuple[str, Any]]:
+    """(text, vector) of each part, for messages of several sentences."""
+    return list(message.get(PARTS) or [])
 
 
 def sentence_vector(message: Message, origin: Text) -> Optional[Any]:

@@ -105,7 +105,12 @@ def pct(n: int, d: int) -> str:
 
 
 async def parse_all(model: Path, texts: List[str]) -> List[dict]:
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # Rasa logs every parse otherwise
 
     agent = Agent.load(str(model))
     return [await agent.parse_message(t) for t in texts]

@@ -32,3 +32,21 @@ def test_caught(text):
 ])
 def test_not_an_alarm(text):
     assert not assess(text).is_crisis
+
+
+@pytest.mark.parametrize("text", [
+    "do you take aetna. also i have the pills ready tonight",
+    "standing on the bridge right now",
+    "up on the ledge of the parking garage",
+])
+def test_caught_after_something_else(text):
+    assert assess(text).is_crisis
+
+
+def test_a_commuter_on_a_bridge_is_not_an_alarm():
+    assert not assess("i am on the bridge now, traffic is awful").is_crisis
+
+
+def test_letters_written_and_it_is_time():
+    assert assess("i wrote my letters, its time").is_crisis
+    assert not assess("i wrote my letters to the judge like my lawyer said").is_crisis

@@ -42,3 +42,22 @@ def test_a_sure_crisis_is_left_as_it_is():
     message = Message(data={"text": "x", "intent": intent, "intent_ranking": ranking(("crisis", 0.97))})
     CrisisCheck({}).process([message])
     assert message.get("intent") == intent
+
+
+@pytest.mark.parametrize(
+    "in_part, expected",
+    [(0.9, CRISIS), (0.4, CHECK_SAFETY), (0.1, None)],
+)
+def test_one_sentence_of_a_longer_message(in_part, expected):
+    question = ranking(("faq", 0.95), ("crisis", 0.01))
+    assert crisis_verdict(question, sure=0.8, unsure=0.25, in_part=in_part) == expected
+
+
+def test_a_crisis_after_a_question_takes_the_crisis_path():
+    message = Message(data={"text": "do you take aetna. also i have the pills ready tonight",
+                            "intent": {"name": "faq", "confidence": 0.9},
+                            "intent_ranking": ranking(("faq", 0.9), ("crisis", 0.05)),
+                            "crisis_in_part": {"confidence": 0.93, "text": "also i have the pills ready tonight"}})
+    CrisisCheck({"sure": 0.8, "unsure": 0.25}).process([message])
+    assert message.get("intent") == {"name": CRISIS, "confidence": 0.93}
+    assert [r["name"] for r in message.get("intent_ranking")] == [CRISIS, "faq"]
