@@ -1,11 +1,12 @@
 """A Rasa classifier step: a crisis the model is unsure of becomes a plain question about safety.
 
 The trained `crisis` intent is the second layer behind the gateway's safety net.
-Where DIET is sure (crisis on top, confidence at least `sure`) the full crisis
+Where the classifier is sure (crisis on top, confidence at least `sure`) the full crisis
 path runs. Where it only suspects one (crisis on top below `sure`, or crisis
 ranked with at least `unsure` under something else), the intent becomes
 `check_safety`: the reply gives 988 and asks whether the person is safe right
-now, instead of a wrong answer, and opens no crisis ticket by itself. Both
+now, instead of a wrong answer, and opens no crisis ticket by itself. A message
+of several sentences is also judged by its most crisis-like sentence. Both
 cut-offs are tuned on the dev sets (scripts/eval_understanding.py).
 """
 
@@ -21,9 +22,8 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.linear_classifier import CRISIS_IN_PART
+from nlu.linear_classifier import CRISIS, CRISIS_IN_PART
 
-CRISIS = "crisis"  # the trained intent (nlu.linear_classifier.CRISIS)
 CHECK_SAFETY = "check_safety"
 
 
