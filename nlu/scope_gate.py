@@ -1,11 +1,11 @@
 """A Rasa classifier step: a message far from everything the assistant was taught is out of scope.
 
-DIET must put every message in some class, and is often sure of one for text it
+A classifier must put every message in some class, and is often sure of one for text it
 has never seen the like of ("what's the weather in Paris" as a FAQ topic). This
 step measures the cosine similarity between the message's sentence vector and
 the nearest in-scope training example; below `threshold` (tuned on validation
 data, see scripts/eval_understanding.py) the intent becomes `out_of_scope`.
-A message DIET reads as a crisis is never gated: a false "out of scope" there
+A message the classifier reads as a crisis (or a possible one) is never gated: a false "out of scope" there
 costs far more than a false alarm, and the gateway's safety net runs first anyway.
 """
 
@@ -37,7 +37,7 @@ class ScopeGate(GraphComponent, IntentClassifier):
             "featurizer": "minilm",  # the `alias` of the SentenceFeaturizer in config.yml
             "threshold": 0.5,
             "out_of_scope_intent": "out_of_scope",
-            "never_gate": ["crisis"],
+            "never_gate": ["crisis", "check_safety"],
         }
 
     def __init__(

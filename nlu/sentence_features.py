@@ -1,7 +1,7 @@
 """A Rasa featurizer: one pretrained sentence vector per message (all-MiniLM-L6-v2).
 
-DIET and the ResponseSelector learn from our few thousand examples alone; a
-pretrained sentence vector tells them which wordings mean the same thing, and
+A classifier trained on our few thousand examples alone knows only their words;
+a pretrained sentence vector tells it which wordings mean the same thing, and
 gives the scope gate (nlu/scope_gate.py) a distance to measure.
 """
 

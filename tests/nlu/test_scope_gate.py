@@ -77,3 +77,9 @@ def test_a_message_without_a_vector_is_left_alone(gate):
     m = Message(data={"text": "/greet", "intent": {"name": "greet", "confidence": 1.0}})
     gate.process([m])
     assert m.get("intent")["name"] == "greet" and m.get("scope") is None
+
+
+def test_a_possible_crisis_is_never_gated_either(gate):
+    m = parsed("odd words", unit(0.1, 0.1, 1), "check_safety", confidence=1.0)
+    gate.process([m])
+    assert m.get("intent")["name"] == "check_safety"
