@@ -99,6 +99,11 @@ class Judged:
         """A crisis ticket: either layer sure."""
         return self.net or self.sure
 
+    @property
+    def caught(self) -> bool:
+        """The crisis lines or 988 with "are you safe?": what a person in danger must get."""
+        return self.net or self.sure or self.check
+
 
 def pct(n: int, d: int) -> str:
     return f"{n / d:6.1%} ({n}/{d})" if d else "   n/a"
@@ -172,15 +177,15 @@ def report_split(split: str, judged: Dict[str, Dict[str, List[Judged]]], errors:
     crisis = judged.get("crisis") or {}
     if crisis:
         v = [j for g in crisis.values() for j in g]
-        caught = sum(j.net or j.sure or j.check for j in v)
+        caught = sum(j.caught for j in v)
         print(f"crisis: recall: net {pct(sum(j.net for j in v), len(v))}   model sure "
               f"{pct(sum(j.sure for j in v), len(v))}   model sure or checking {pct(sum(j.sure or j.check for j in v), len(v))}"
               f"   both layers {pct(caught, len(v))}")
         for g, gv in sorted(crisis.items()):
             print(f"  {g:22s} net {pct(sum(j.net for j in gv), len(gv))}   both "
-                  f"{pct(sum(j.net or j.sure or j.check for j in gv), len(gv))}")
+                  f"{pct(sum(j.caught for j in gv), len(gv))}")
         errors += [f"[{split}/crisis] {g} MISSED by both (model {j.label}): {j.text}"
-                   for g, gv in crisis.items() for j in gv if not (j.net or j.sure or j.check)]
+                   for g, gv in crisis.items() for j in gv if not j.caught]
         figures["crisis"] = {"recall_both": caught / len(v), "recall_net": sum(j.net for j in v) / len(v), "n": len(v)}
     return figures
 
