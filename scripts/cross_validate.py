@@ -26,20 +26,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-import yaml  # noqa: E402
+
+from scripts.eval_nlu import examples  # noqa: E402
 
 TRAINING = sorted((ROOT / "data").glob("nlu*.yml"))
 _WORDS = re.compile(r"[^a-z0-9]+")
 
 
 def training_examples(paths: Sequence[Path] = TRAINING) -> List[Tuple[str, str]]:
-    pairs = []
-    for path in paths:
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-            if "intent" in block:
-                pairs += [(line.strip()[2:].strip(), block["intent"]) for line in block["examples"].splitlines()
-                          if line.strip().startswith("- ")]
-    return pairs
+    return [pair for path in paths for pair in examples(path)]
 
 
 def near_duplicate_groups(texts: Sequence[str], vectors: np.ndarray, near: float) -> List[int]:

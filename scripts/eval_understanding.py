@@ -24,7 +24,7 @@ import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -109,23 +109,25 @@ def pct(n: int, d: int) -> str:
     return f"{n / d:6.1%} ({n}/{d})" if d else "   n/a"
 
 
-async def parse_all(model: Path, texts: List[str]) -> List[dict]:
+def load_agent(model: Path) -> Any:
     import logging
 
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)  # Rasa logs every parse otherwise
+    return Agent.load(str(model))
 
-    agent = Agent.load(str(model))
+
+async def parse_all(agent: Any, texts: List[str]) -> List[dict]:
     return [await agent.parse_message(t) for t in texts]
 
 
-def judge_all(model: Path, sets: Dict[str, Dict[str, List[str]]]) -> Dict[str, Dict[str, List[Judged]]]:
+def judge_all(agent: Any, sets: Dict[str, Dict[str, List[str]]]) -> Dict[str, Dict[str, List[Judged]]]:
     from bot.safety import assess
 
     flat = [(s, g, t) for s, groups in sets.items() for g, texts in groups.items() for t in texts]
-    parses = asyncio.run(parse_all(model, [t for _, _, t in flat]))
+    parses = asyncio.run(parse_all(agent, [t for _, _, t in flat]))
     judged: Dict[str, Dict[str, List[Judged]]] = defaultdict(lambda: defaultdict(list))
     for (s, g, t), p in zip(flat, parses):
         judged[s][g].append(Judged(t, p, assess(t).is_crisis))
@@ -214,6 +216,7 @@ def main() -> int:
     args = parser.parse_args()
     splits = ("dev", "test") if args.split == "all" else (args.split,)
     results, errors = {}, []
+    agent = load_agent(args.model)
     for split in splits:
         sets = {n: load_groups(HELDOUT / split / f"{n}.yml") for n in SET_NAMES
                 if (HELDOUT / split / f"{n}.yml").exists()}
@@ -221,7 +224,7 @@ def main() -> int:
             sets["clinc"] = clinc_halves(args.clinc, split)
         else:
             print(f"CLINC150 not found at {args.clinc}: its figures are left out")
-        judged = judge_all(args.model, sets)
+        judged = judge_all(agent, sets)
         results[split] = report_split(split, judged, errors)
         gate_sweep(judged)
     OUT.mkdir(parents=True, exist_ok=True)
