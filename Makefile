@@ -24,7 +24,7 @@ export TRANSFORMERS_OFFLINE ?= 1
 
 TRAINING := config.yml domain.yml $(wildcard data/*.yml) $(wildcard nlu/*.py)
 
-.PHONY: help install run train test test-unit test-rasa validate eval clinc stories export-corrections bench lock clean
+.PHONY: help install run train test test-unit test-rasa validate lint format eval clinc stories export-corrections bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-19s %s\n", $$1, $$2}'
@@ -65,7 +65,16 @@ test-unit: $(MODEL) $(NODE) ## pytest: unit, end-to-end and browser tests
 test-rasa: $(MODEL) ## Rasa test stories, failing on any wrong prediction
 	$(BIN)/rasa test core --e2e --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories
 
-test: validate test-unit test-rasa ## Everything CI runs
+lint: $(STAMP) ## ruff (lint and format check) on everything, mypy on core/ and bot/
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP) ## Format and sort imports in place (ruff)
+	$(BIN)/ruff check --select I --fix .
+	$(BIN)/ruff format .
+
+test: lint validate test-unit test-rasa ## Everything CI runs
 
 eval: $(MODEL) ## Cross-validation, held-out scores, the safety net and understanding on tests/heldout/
 	$(PY) scripts/cross_validate.py

@@ -7,9 +7,9 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.profile import load_profile
 from actions.program_facts import program_facts
 from actions.transcript import faq_key
+from core.profile import load_profile
 
 
 def general_answer(domain: Dict[str, Any], key: str) -> Optional[Dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.profile import load_profile
+from core.profile import load_profile
 
 
 class ActionGreet(Action):

@@ -11,19 +11,14 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.profile import load_profile
 from actions.program_facts import contact_line
 from actions.screen_messages import summary_for_staff
 from actions.screen_scoring import suggest_level
 from actions.transcript import handoff_summary, last_bot_action
-from bot.safety import assess, crisis_reply
-
-PRIORITY_CRISIS = "crisis"
-PRIORITY_NORMAL = "normal"
-
-
-def handoff_payload(reason: str, priority: str, summary: str) -> Dict[str, Any]:
-    return {"handoff": {"reason": reason, "priority": priority, "summary": summary}}
+from core import handoff
+from core.profile import load_profile
+from core.safety import assess
+from core.wording import crisis_reply
 
 
 def screen_summary(result: Dict[str, Any]) -> str:
@@ -53,12 +48,12 @@ class ActionRequestHandoff(Action):
         if line:
             dispatcher.utter_message(text=f"If you'd rather talk now: {line}")
         summary = handoff_summary(reason, tracker.events)
-        payload = handoff_payload(reason, PRIORITY_NORMAL, summary)
+        payload = handoff.build(reason, handoff.NORMAL, summary)
         result = tracker.get_slot("screen_result")
         if result:
             # Staff see the screen's outcome without reading the whole chat.
             payload["handoff"]["summary"] = screen_summary(result) + "\n" + summary
-            payload["screen_result"] = result
+            payload[handoff.SCREEN_RESULT] = result
         dispatcher.utter_message(json_message=payload)
         return []
 
@@ -80,6 +75,6 @@ class ActionCrisisResponse(Action):
         dispatcher.utter_message(text=crisis_reply(about_other=assess(text).about_other))
         reason = "Crisis: the assistant recognised a message that may mean someone is in danger."
         dispatcher.utter_message(
-            json_message=handoff_payload(reason, PRIORITY_CRISIS, handoff_summary(reason, tracker.events))
+            json_message=handoff.build(reason, handoff.CRISIS, handoff_summary(reason, tracker.events))
         )
         return []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Dict, Optional, Sequence
 
-from actions.profile import Profile
+from core.profile import Profile
 
 
 def join_words(items: Sequence[str]) -> str:

@@ -16,13 +16,18 @@ from rasa_sdk.types import DomainDict
 
 from actions import answer_parsing as parse
 from actions import screen_scoring as scoring
-from actions.handoff import handoff_payload
-from actions.profile import load_profile
 from actions.program_facts import schedule as schedule_facts
 from actions.program_facts import teens as teen_schedule_facts
-from actions.screen_messages import format_result, question_options, question_text, summary_for_staff
+from actions.screen_messages import (
+    format_result,
+    question_options,
+    question_text,
+    summary_for_staff,
+)
 from actions.screen_scoring import Suggestion, suggest_level
-from bot.safety import crisis_reply
+from core import handoff
+from core.profile import load_profile
+from core.wording import crisis_reply
 
 FORM = "screen_form"
 SKIPPED = "skipped"
@@ -196,9 +201,7 @@ class AskScreenQuestion:
 
 
 # One ask action per question, registered with the action server by subclassing.
-ASK_ACTIONS = {
-    slot: type(f"Ask_{slot}", (AskScreenQuestion, Action), {"slot": slot}) for slot in QUESTIONS
-}
+ASK_ACTIONS = {slot: type(f"Ask_{slot}", (AskScreenQuestion, Action), {"slot": slot}) for slot in QUESTIONS}
 
 
 class ActionResetScreen(Action):
@@ -241,16 +244,21 @@ class ActionScreenResult(Action):
             # The crisis lines are the first thing said this turn.
             dispatcher.utter_message(text=crisis_reply(about_other=about_other))
             reason = "Crisis: during the screen, thoughts of suicide right now (ASQ acuity question)."
-            dispatcher.utter_message(json_message=handoff_payload(reason, "crisis", summary) | {"screen_result": result})
+            dispatcher.utter_message(
+                json_message=handoff.build(reason, handoff.CRISIS, summary) | {handoff.SCREEN_RESULT: result}
+            )
             return [SlotSet(RESULT_SLOT, result), SlotSet(OUTCOME_SLOT, "crisis")]
-        text = format_result(suggestion, answers.get("screen_for"), answers.get("screen_age"),
-                             schedule_for(answers.get("screen_age")))
+        text = format_result(
+            suggestion, answers.get("screen_for"), answers.get("screen_age"), schedule_for(answers.get("screen_age"))
+        )
         dispatcher.utter_message(text=text)
-        dispatcher.utter_message(json_message={"screen_result": result})
+        dispatcher.utter_message(json_message={handoff.SCREEN_RESULT: result})
         if scoring.ASQ_NON_ACUTE in suggestion.flags:
             reason = "Screen: thoughts of suicide in the past few weeks, not right now; priority follow-up."
             dispatcher.utter_message(response="utter_screen_priority_follow_up")
-            dispatcher.utter_message(json_message=handoff_payload(reason, "urgent", summary) | {"screen_result": result})
+            dispatcher.utter_message(
+                json_message=handoff.build(reason, handoff.URGENT, summary) | {handoff.SCREEN_RESULT: result}
+            )
             return [SlotSet(RESULT_SLOT, result), SlotSet(OUTCOME_SLOT, "priority")]
         # A rule follows "suggested" with utter_screen_offer_intake, a separate
         # action so that a "yes" to that offer can be told apart.

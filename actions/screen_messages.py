@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from actions import screen_scoring as s
 from actions.screen_scoring import Suggestion
+from core.care_levels import SHORT_NAMES
 
 YES_NO: List[Tuple[str, str]] = [("Yes", "yes"), ("No", "no"), ("Not sure", "not sure")]
 
@@ -77,8 +78,7 @@ QUESTIONS: Dict[str, Tuple[str, str]] = {
     ),
     "asq_now": (
         "Thank you for telling me. Are you having thoughts of killing yourself right now?",
-        "Thank you for telling me. Do you think your loved one is having thoughts of killing themselves "
-        "right now?",
+        "Thank you for telling me. Do you think your loved one is having thoughts of killing themselves right now?",
     ),
     "withdrawal": (
         "When you cut down or stop drinking or using, do you get shakes, sweats, or see or hear things "
@@ -111,8 +111,7 @@ QUESTIONS: Dict[str, Tuple[str, str]] = {
     ),
     "outpatient_failed": (
         "Have you tried counselling or support groups before, and still couldn't cut down or stay stopped?",
-        "Has your loved one tried counselling or support groups before, and still couldn't cut down or "
-        "stay stopped?",
+        "Has your loved one tried counselling or support groups before, and still couldn't cut down or stay stopped?",
     ),
     "home_safe": (
         "Is home a safe place for you to recover: no one drinking or using there, and no violence?",
@@ -120,8 +119,7 @@ QUESTIONS: Dict[str, Tuple[str, str]] = {
     ),
     "readiness": (
         "From 0 to 10, how ready do you feel to make a change? 0 is not at all, 10 is completely ready.",
-        "From 0 to 10, how ready does your loved one seem to make a change? 0 is not at all, 10 is "
-        "completely ready.",
+        "From 0 to 10, how ready does your loved one seem to make a change? 0 is not at all, 10 is completely ready.",
     ),
     "can_attend": (
         "If it's suggested, could you make about 9 hours a week for sessions, in the mornings or the evenings?",
@@ -153,13 +151,6 @@ LEVEL_NAMES: Dict[str, str] = {
     s.RESIDENTIAL: "residential treatment",
     s.INPATIENT: "inpatient care",
 }
-SHORT_NAMES: Dict[str, str] = {
-    s.OUTPATIENT: "standard outpatient",
-    s.IOP: "IOP",
-    s.PHP: "PHP",
-    s.RESIDENTIAL: "residential",
-    s.INPATIENT: "inpatient / medically managed withdrawal",
-}
 
 
 def level_name(suggestion: Suggestion) -> str:
@@ -177,7 +168,10 @@ def level_meaning(suggestion: Suggestion, other: bool) -> str:
         return f"Counselling of about 1 to 2 hours a week, while {you} keep up with work, school and home."
     if level == s.IOP:
         hours = "6" if minor else "9"
-        return f"About {hours} hours a week of group and one-to-one sessions, over 3 or more days, while {you} live at home."
+        return (
+            f"About {hours} hours a week of group and one-to-one sessions, over 3 or more days, "
+            f"while {you} live at home."
+        )
     if level == s.PHP:
         return "Treatment most of the day, 20 hours a week or more, going home in the evening."
     if level == s.RESIDENTIAL:
@@ -186,8 +180,10 @@ def level_meaning(suggestion: Suggestion, other: bool) -> str:
             text += " Another option can be IOP while living in sober housing."
         return text
     if s.WITHDRAWAL in suggestion.flags:
-        return ("Withdrawal can be dangerous, so care starts with a few days of detox with doctors and nurses, "
-                "then steps down, for example to IOP. If a seizure or confusion happens, call 911.")
+        return (
+            "Withdrawal can be dangerous, so care starts with a few days of detox with doctors and nurses, "
+            "then steps down, for example to IOP. If a seizure or confusion happens, call 911."
+        )
     return f"Care in a hospital or similar setting, with doctors and nurses looking after {your} health day and night."
 
 
@@ -218,8 +214,10 @@ def format_result(
         lines.append("Some questions were skipped; a clinician will ask about them.")
     if s.ASQ_UNANSWERED in suggestion.flags:
         lines.append("If things ever feel unsafe, call or text 988, or call 911 in an emergency.")
-    lines.append(f"A clinician will confirm this with {'you and your loved one' if other else 'you'}: "
-                 "it's a suggestion, not a diagnosis.")
+    lines.append(
+        f"A clinician will confirm this with {'you and your loved one' if other else 'you'}: "
+        "it's a suggestion, not a diagnosis."
+    )
     return "\n\n".join(lines)
 
 
@@ -277,7 +275,10 @@ def summary_for_staff(suggestion: Suggestion, answers: Mapping[str, Any]) -> str
         notes = [FLAG_NOTES.get(f, f).format(phq2=phq2) for f in suggestion.flags]
         lines.append("Flags: " + "; ".join(notes) + ".")
     lines.append("Reasons: " + "; ".join(suggestion.reasons) + ".")
-    shown = [f"{label}: {_shown(answers.get(key))}" for key, label in ANSWER_LABELS
-             if key != "asq_now" or answers.get("asq_wish_dead") is not False]
+    shown = [
+        f"{label}: {_shown(answers.get(key))}"
+        for key, label in ANSWER_LABELS
+        if key != "asq_now" or answers.get("asq_wish_dead") is not False
+    ]
     lines.append("Answers: " + " | ".join(shown) + ".")
     return "\n".join(lines)

@@ -17,12 +17,7 @@ from dataclasses import dataclass
 from typing import Any, List, Mapping, Optional, Tuple
 
 # From least to most intensive; a rule can only raise the level.
-OUTPATIENT = "outpatient"
-IOP = "iop"
-PHP = "php"
-RESIDENTIAL = "residential"
-INPATIENT = "inpatient"  # includes medically managed withdrawal (detox)
-LEVELS: Tuple[str, ...] = (OUTPATIENT, IOP, PHP, RESIDENTIAL, INPATIENT)
+from core.care_levels import INPATIENT, IOP, LEVELS, OUTPATIENT, PHP, RESIDENTIAL
 
 # Flags: facts about the answers that the result, the handoff and staff act on.
 ASQ_ACUTE = "asq_acute"  # the screen stops for the crisis response

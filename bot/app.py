@@ -1,30 +1,52 @@
-"""The gateway: one aiohttp app, the front door for every channel."""
+"""The gateway: one aiohttp app, and every door into it in view.
+
+    /                            the web chat page (and /chat/assets/, /socket.io/)
+    /webhooks/rest/webhook       REST, in Rasa's REST channel's shape
+    /webhooks/twilio/sms         SMS through Twilio
+    /healthz, /metrics           liveness and Prometheus metrics
+    /console/...                 the staff console (a sub-app: sessions, CSRF)
+    /api/...                     the JSON API (a sub-app: bearer token)
+
+What the handlers share is built once at start-up, in `resources`, and each
+collaborator gets what it needs when it is made: nothing is patched in later.
+"""
 
 from __future__ import annotations
 
-import importlib
-import logging
-from typing import AsyncIterator, Sequence
+import asyncio
+from typing import AsyncIterator, Collection
 
 import aiohttp
 from aiohttp import web
 
-from actions.profile import Profile, load_profile
-from bot import api, console, health, understanding, waiting_room
-from bot.channels import rest
+from bot import api, console, health, reminders, understanding
+from bot.channels import rest, sms, webchat
 from bot.config import Settings
+from bot.console.live import LiveFeed, hang_up
 from bot.delivery import Deliveries
+from bot.events import Events
+from bot.handoffs import Handoffs
 from bot.metrics import Metrics
 from bot.rasa_client import RasaClient
 from bot.router import Router
 from bot.store.database import Database
-from bot.waiting import Contact
-from bot.web_keys import DB, DELIVERIES, HTTP, METRICS, RASA, ROUTER, SETTINGS, ZONE
+from bot.web_keys import (
+    DB,
+    DELIVERIES,
+    EVENTS,
+    HANDOFFS,
+    HTTP,
+    LIVE,
+    METRICS,
+    RASA,
+    ROUTER,
+    SETTINGS,
+    ZONE,
+)
+from core.profile import Profile, load_profile
+from core.wording import Contact
 
-log = logging.getLogger(__name__)
-
-# Channels that other modules provide; each is wired in when it is present.
-OPTIONAL_CHANNELS = ("bot.channels.webchat", "bot.channels.sms")
+CHANNELS = ("web", "sms")  # REST is always on: integrations and `python -m bot chat` use it
 
 
 def contact_from_profile(profile: Profile) -> Contact:
@@ -43,40 +65,57 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
         db.dispose()
         raise
     http = aiohttp.ClientSession()
-    app[DB] = db
-    app[HTTP] = http
+    events = Events()
+    feed = LiveFeed(db)
+    # The live feed hears of every change, and tells visitors whether staff are here.
+    events.subscribe(feed.notify)
+    app[DB], app[HTTP], app[EVENTS], app[LIVE] = db, http, events, feed
     app[RASA] = RasaClient(http, settings.rasa_url, token=settings.rasa_token)
-    app[ROUTER] = Router(db, app[RASA], contact=lambda: contact, metrics=app[METRICS], deliveries=app[DELIVERIES])
+    app[ROUTER] = Router(
+        db, app[RASA], contact=lambda: contact, staff_online=feed.staff_online, events=events, metrics=app[METRICS]
+    )
+    app[HANDOFFS] = Handoffs(db, app[DELIVERIES], events)
+    feed_task = asyncio.create_task(feed.run(), name="console-live-feed")
     yield
+    feed_task.cancel()
+    await asyncio.gather(feed_task, return_exceptions=True)
     await http.close()
     db.dispose()
 
 
-def setup_optional_channels(app: web.Application, modules: Sequence[str] = OPTIONAL_CHANNELS) -> None:
-    for name in modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            # Only a missing piece of our own is skipped; a missing library is an install error.
-            if not (exc.name or "").startswith("bot."):
-                raise
-            log.warning("channel %s is not available (%s); starting without it", name, exc)
-            continue
-        module.setup(app)
-
-
-def create_app(settings: Settings, channels: Sequence[str] = OPTIONAL_CHANNELS) -> web.Application:
+def create_app(settings: Settings, channels: Collection[str] = CHANNELS) -> web.Application:
+    unknown = set(channels) - set(CHANNELS)
+    if unknown:
+        raise ValueError(f"unknown channels {sorted(unknown)}; the gateway has {CHANNELS}")
     app = web.Application(client_max_size=256 * 1024)
     app[SETTINGS] = settings
     app[METRICS] = Metrics()
     app[DELIVERIES] = Deliveries()
     app.cleanup_ctx.append(resources)
-    app.cleanup_ctx.append(waiting_room.watch)
+    app.cleanup_ctx.append(reminders.watch)
     # Intent captures still running stop before the store and HTTP session close.
     app.on_shutdown.append(understanding.cancel_pending)
-    health.setup(app)
-    api.setup(app)
-    rest.setup(app)
-    console.setup(app)
-    setup_optional_channels(app, channels)
+    app.on_shutdown.append(hang_up)  # type: ignore[arg-type]  # aiohttp 3.9's signal typing
+
+    app.add_routes(
+        [
+            web.get("/healthz", health.healthz),
+            web.get("/metrics", health.metrics),
+            web.post(rest.PATH, rest.webhook),
+        ]
+    )
+    if "sms" in channels:
+        app.add_routes([web.post(sms.PATH, sms.inbound)])
+        sms.attach(app)
+    if "web" in channels:
+        webchat.attach(app)  # socket.io mounts /socket.io/ itself
+        app.add_routes(
+            [
+                web.get("/", webchat.page),
+                web.get("/chat/vendor/socket.io.min.js", webchat.socket_io_client),
+                web.static("/chat/assets/", webchat.STATIC, show_index=False, follow_symlinks=False),
+            ]
+        )
+    app.add_subapp("/console", console.create_app(settings, zone=lambda: app[ZONE]))
+    app.add_subapp("/api", api.create_app())
     return app

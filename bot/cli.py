@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.config import REPO_ROOT, VAR_DIR, Settings
+from bot.config import VAR_DIR, Settings
+from core.paths import REPO_ROOT
 
 MODEL = REPO_ROOT / "models" / "helpline.tar.gz"
 RASA_READY_SECONDS = 600.0  # loading the model takes minutes on a busy two-core machine
@@ -36,8 +37,13 @@ def children(settings: Settings, rasa_token: str, log_dir: Path):
     actions_port = port_of(settings.action_server_url, 5055)
     rasa_port = port_of(settings.rasa_url, 5005)
     # The sentence model ships in a package: nothing may be fetched from a hub at run time.
-    common = {"PYTHONPATH": str(REPO_ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-              "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    common = {
+        "PYTHONPATH": str(REPO_ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
     return [
         Child(
             name="action server",
@@ -49,14 +55,31 @@ def children(settings: Settings, rasa_token: str, log_dir: Path):
         ),
         Child(
             name="rasa",
-            argv=[py, "-m", "rasa", "run", "--enable-api", "--auth-token", rasa_token,
-                  "--interface", "127.0.0.1", "--port", str(rasa_port), "--model", str(MODEL),
-                  "--endpoints", str(REPO_ROOT / "endpoints.yml"),
-                  "--credentials", str(REPO_ROOT / "credentials.yml")],
+            argv=[
+                py,
+                "-m",
+                "rasa",
+                "run",
+                "--enable-api",
+                "--auth-token",
+                rasa_token,
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(rasa_port),
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                str(REPO_ROOT / "endpoints.yml"),
+                "--credentials",
+                str(REPO_ROOT / "credentials.yml"),
+            ],
             health_url=f"http://127.0.0.1:{rasa_port}/",
-            env={**common,
-                 "ACTION_ENDPOINT_URL": settings.action_server_url.rstrip("/") + "/webhook",
-                 "TRACKER_STORE_URL": settings.tracker_store_url},
+            env={
+                **common,
+                "ACTION_ENDPOINT_URL": settings.action_server_url.rstrip("/") + "/webhook",
+                "TRACKER_STORE_URL": settings.tracker_store_url,
+            },
             log_path=log_dir / "rasa.log",
             cwd=REPO_ROOT,
             ready_timeout=RASA_READY_SECONDS,
@@ -139,8 +162,11 @@ def run(settings: Settings, chat: bool) -> int:
         return 1
     busy = busy_ports(settings)
     if busy:
-        print(f"Already in use: {', '.join(busy)}. Is the helpline running already? "
-              "Stop it, or set those variables to free ports.", file=sys.stderr)
+        print(
+            f"Already in use: {', '.join(busy)}. Is the helpline running already? "
+            "Stop it, or set those variables to free ports.",
+            file=sys.stderr,
+        )
         return 1
     if not prepare_console(settings):
         return 1
@@ -180,6 +206,11 @@ def render(reply: dict) -> str:
     return "\n".join(lines)
 
 
+def _settle(future: "asyncio.Future[Optional[str]]", value: Optional[str]) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
 async def read_line(prompt: str) -> Optional[str]:
     """input() in a daemon thread, so a pending prompt never keeps the process alive; None at EOF."""
     loop = asyncio.get_running_loop()
@@ -191,7 +222,7 @@ async def read_line(prompt: str) -> Optional[str]:
         except (EOFError, OSError):
             value = None
         try:
-            loop.call_soon_threadsafe(lambda: future.done() or future.set_result(value))
+            loop.call_soon_threadsafe(_settle, future, value)
         except RuntimeError:  # the loop is gone: we are shutting down
             pass
 
@@ -213,15 +244,17 @@ async def terminal_chat(base: str, sender: Optional[str] = None, closing: str = 
             if not text:
                 continue
             if text.isdigit() and 1 <= int(text) <= len(buttons):
-                text = buttons[int(text) - 1].get("payload") or buttons[int(text) - 1].get("title")
+                text = buttons[int(text) - 1].get("payload") or buttons[int(text) - 1].get("title") or text
             try:
-                async with http.post(f"{base}/webhooks/rest/webhook",
-                                     json={"sender": sender, "message": text}) as resp:
+                async with http.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as resp:
                     resp.raise_for_status()
                     replies = await resp.json()
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                print(f"(the helpline did not answer: {exc or type(exc).__name__}; "
-                      "if you are in danger, call 911, or call or text 988)", flush=True)
+                print(
+                    f"(the helpline did not answer: {exc or type(exc).__name__}; "
+                    "if you are in danger, call 911, or call or text 988)",
+                    flush=True,
+                )
                 continue
             buttons = []
             for reply in replies:
@@ -238,8 +271,13 @@ def serve(settings: Settings) -> int:
 
     if not prepare_console(settings, out=sys.stderr):  # stderr: the gateway's log under `run`
         return 1
-    web.run_app(create_app(settings), host=settings.gateway_host, port=settings.gateway_port,
-                print=lambda *_: None, access_log=None)
+    web.run_app(
+        create_app(settings),
+        host=settings.gateway_host,
+        port=settings.gateway_port,
+        print=lambda *_: None,
+        access_log=None,
+    )
     return 0
 
 
@@ -251,16 +289,18 @@ def since_date(value: str) -> datetime:
 
 
 def export_corrections(settings: Settings, out: Optional[Path], since: Optional[datetime]) -> int:
-    from bot import corrections
+    from bot import teaching
 
     path = out.resolve() if out else settings.corrections_file
     try:
-        count = corrections.write_export(settings.database_url, path, since)
+        count = teaching.write_export(settings.database_url, path, since)
     except ValueError as exc:
         print(f"python -m bot export-corrections: {exc}", file=sys.stderr)
         return 2
-    print(f"Wrote {count} example{'' if count == 1 else 's'} to {shown_path(path)}. "
-          "Read them before you copy any into data/nlu.yml.")
+    print(
+        f"Wrote {count} example{'' if count == 1 else 's'} to {shown_path(path)}. "
+        "Read them before you copy any into data/nlu.yml."
+    )
     return 0
 
 
@@ -275,18 +315,29 @@ def main(argv: Optional[List[str]] = None) -> int:
     from bot import staff_cli
 
     staff_cli.add_arguments(sub)
-    p_export = sub.add_parser("export-corrections",
-                              help="write the topics staff marked as Rasa NLU examples, for review before training")
-    p_export.add_argument("--out", type=Path, default=None,
-                          help="the file to write (default: CORRECTIONS_FILE, var/nlu_corrections.yml); never in data/")
-    p_export.add_argument("--since", type=since_date, default=None, metavar="YYYY-MM-DD",
-                          help="only corrections marked on or after this day (UTC)")
+    p_export = sub.add_parser(
+        "export-corrections", help="write the topics staff marked as Rasa NLU examples, for review before training"
+    )
+    p_export.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="the file to write (default: CORRECTIONS_FILE, var/nlu_corrections.yml); never in data/",
+    )
+    p_export.add_argument(
+        "--since",
+        type=since_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="only corrections marked on or after this day (UTC)",
+    )
     args = parser.parse_args(argv)
 
     # The supervisor's own progress is printed; its log lines would only clutter the chat.
     default_level = "INFO" if args.command == "serve" else "WARNING"
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", default_level),
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", default_level), format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
     try:
         settings = Settings.from_env()
     except ValueError as exc:

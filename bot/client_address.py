@@ -14,25 +14,11 @@ same machine), and its relaxed mode trusts any sender.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
-from typing import Iterable, Optional, Sequence, Tuple, Union
+from ipaddress import ip_address
+from typing import Iterable, Optional, Sequence
 
+from bot.config import Network
 from bot.web_keys import SETTINGS
-
-Network = Union[IPv4Network, IPv6Network]
-
-
-def parse_networks(value: str) -> Tuple[Network, ...]:
-    """"10.0.0.5, 192.168.0.0/16" -> networks; ValueError naming the entry that is not one."""
-    networks = []
-    for item in (part.strip() for part in value.split(",")):
-        if not item:
-            continue
-        try:
-            networks.append(ip_network(item, strict=False))
-        except ValueError:
-            raise ValueError(f"{item!r} is not an IP address or network") from None
-    return tuple(networks)
 
 
 def _trusted(address: str, networks: Sequence[Network]) -> bool:
@@ -57,5 +43,6 @@ def client_address(peer: Optional[str], forwarded_for: Iterable[str], trusted: S
 
 def of_request(request) -> str:
     """The client's address of an aiohttp request, with the gateway's TRUSTED_PROXIES."""
-    return client_address(request.remote, request.headers.getall("X-Forwarded-For", []),
-                          request.app[SETTINGS].trusted_proxies)
+    return client_address(
+        request.remote, request.headers.getall("X-Forwarded-For", []), request.config_dict[SETTINGS].trusted_proxies
+    )

@@ -7,17 +7,33 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Mapping, Optional, Tuple
+from typing import Callable, Mapping, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.client_address import Network, parse_networks
+from core.paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = REPO_ROOT / "var"
+
+
+Network = Union[IPv4Network, IPv6Network]
+
+
+def parse_networks(value: str) -> Tuple[Network, ...]:
+    """ "10.0.0.5, 192.168.0.0/16" -> networks; ValueError naming the entry that is not one."""
+    networks = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError:
+            raise ValueError(f"{item!r} is not an IP address or network") from None
+    return tuple(networks)
 
 
 class ConfigError(ValueError):
@@ -80,7 +96,7 @@ class Settings:
             gateway_host=get("GATEWAY_HOST") or "127.0.0.1",
             gateway_port=port("GATEWAY_PORT", get("GATEWAY_PORT") or "8080"),
             program_profile=profile_file(get("PROGRAM_PROFILE")),
-            public_url=http_url("PUBLIC_URL", get("PUBLIC_URL")) if get("PUBLIC_URL") else None,
+            public_url=optional(http_url, "PUBLIC_URL", get("PUBLIC_URL")),
             twilio_account_sid=get("TWILIO_ACCOUNT_SID"),
             twilio_auth_token=get("TWILIO_AUTH_TOKEN"),
             twilio_from_number=get("TWILIO_FROM_NUMBER"),
@@ -88,10 +104,13 @@ class Settings:
             console_secret_key=fernet_key("CONSOLE_SECRET_KEY", get("CONSOLE_SECRET_KEY")),
             console_admin_username=get("CONSOLE_ADMIN_USERNAME") or "admin",
             console_admin_password=get("CONSOLE_ADMIN_PASSWORD"),
-            corrections_file=repo_path(get("CORRECTIONS_FILE")) if get("CORRECTIONS_FILE")
-            else VAR_DIR / "nlu_corrections.yml",
+            corrections_file=repo_path(get("CORRECTIONS_FILE") or str(VAR_DIR / "nlu_corrections.yml")),
             trusted_proxies=networks("TRUSTED_PROXIES", get("TRUSTED_PROXIES") or ""),
         )
+
+
+def optional(check: Callable[[str, str], str], name: str, value: Optional[str]) -> Optional[str]:
+    return check(name, value) if value else None
 
 
 def database_url(name: str, value: str) -> str:

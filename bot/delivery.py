@@ -7,15 +7,14 @@ Each channel registers how it delivers; the router and the console only say
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Awaitable, Callable, Dict
+from typing import Awaitable, Callable, Dict
 
-if TYPE_CHECKING:
-    from bot.router import Reply
+from bot.turn import Reply
 
 log = logging.getLogger(__name__)
 
 # (address, reply) -> delivered?
-Deliver = Callable[[str, "Reply"], Awaitable[bool]]
+Deliver = Callable[[str, Reply], Awaitable[bool]]
 
 
 class Deliveries:
@@ -25,7 +24,7 @@ class Deliveries:
     def register(self, channel: str, deliver: Deliver) -> None:
         self._by_channel[channel] = deliver
 
-    async def deliver(self, channel: str, address: str, reply: "Reply") -> bool:
+    async def deliver(self, channel: str, address: str, reply: Reply) -> bool:
         deliver = self._by_channel.get(channel)
         if deliver is None:
             # REST has no way to push: the integrator reads the transcript API.

@@ -32,10 +32,5 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    m = request.app[METRICS]
+    m = request.config_dict[METRICS]
     return web.Response(body=m.render(), headers={"Content-Type": m.content_type})
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/healthz", healthz)
-    app.router.add_get("/metrics", metrics)

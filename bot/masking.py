@@ -23,6 +23,7 @@ PHONE_LIKE = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 
 def hide_numbers(text: str) -> str:
     """Phone numbers a visitor typed into a message are masked wherever text is shown in a list."""
+
     def hide(match: "re.Match[str]") -> str:
         found = match.group(0)
         return mask_phone(found) if sum(c.isdigit() for c in found) >= 7 else found

@@ -15,7 +15,9 @@ class Metrics:
             "helpline_inbound_messages", "Visitor messages received", ["channel"], registry=self.registry
         )
         self.crises = Counter(
-            "helpline_crisis_detections", "Messages the safety net answered with crisis lines", ["channel"],
+            "helpline_crisis_detections",
+            "Messages the safety net answered with crisis lines",
+            ["channel"],
             registry=self.registry,
         )
         self.handoffs = Counter(
@@ -25,7 +27,9 @@ class Metrics:
             "helpline_assistant_failures", "Turns Rasa or the action server could not answer", registry=self.registry
         )
         self.reply_seconds = Histogram(
-            "helpline_reply_seconds", "Time from a visitor message to the replies", ["channel"],
+            "helpline_reply_seconds",
+            "Time from a visitor message to the replies",
+            ["channel"],
             registry=self.registry,
         )
 

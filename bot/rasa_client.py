@@ -57,8 +57,13 @@ class RasaClient:
         params = {"include_events": "NONE"}
         if self._token:
             params["token"] = self._token
-        state = await self._json("GET", f"/conversations/{quote(sender, safe='')}/tracker", " for the tracker",
-                                 params=params, timeout=aiohttp.ClientTimeout(total=timeout))
+        state = await self._json(
+            "GET",
+            f"/conversations/{quote(sender, safe='')}/tracker",
+            " for the tracker",
+            params=params,
+            timeout=aiohttp.ClientTimeout(total=timeout),
+        )
         latest = state.get("latest_message") if isinstance(state, dict) else None
         return latest if isinstance(latest, dict) else None
 

@@ -10,17 +10,12 @@ import argparse
 import sys
 from typing import Any, Dict, List, Optional, TextIO, Tuple
 
-from sqlalchemy.orm import Session
-
-from bot import accounts
 from bot.config import Settings
-from bot.store import audit
+from bot.store import accounts, passwords
 from bot.store import staff as staff_store
-from bot.store.database import Database
-from bot.store.db import upgrade
+from bot.store.database import Database, upgrade
 from bot.store.staff import StaffError
 
-ACTOR = "cli"
 MAX_NAME = 120
 
 
@@ -34,69 +29,47 @@ def open_store(settings: Settings) -> Database:
     return db
 
 
-# -- store steps, each with its audit entry, in one transaction ----------------------------
-def add(s: Session, username: str, name: str, role: str, password_hash: str, must_change: bool) -> Dict[str, Any]:
-    member = staff_store.add(s, username, name, role, password_hash, must_change_password=must_change)
-    audit.record(s, ACTOR, "staff_added", detail=f"{username} ({role})")
-    return member
-
-
-def set_active(s: Session, username: str, active: bool) -> Dict[str, Any]:
-    member = staff_store.set_active(s, username, active)
-    audit.record(s, ACTOR, "staff_enabled" if active else "staff_disabled", detail=username)
-    return member
-
-
-def reset(s: Session, username: str, password_hash: str) -> Dict[str, Any]:
-    member = staff_store.set_password(s, username, password_hash, must_change_password=True)
-    staff_store.forget_failures(s, username)  # a throttled member can sign in with the new password at once
-    audit.record(s, ACTOR, "password_reset", detail=username)
-    return member
-
-
-def ensure_admin(s: Session, username: str, password: Optional[str]) -> Optional[Tuple[str, str]]:
-    """accounts.ensure_admin, refusing a bad name or a weak password from the environment."""
-    if staff_store.active_admins(s) == 0:
-        problem = accounts.username_problem(username.strip().lower())
-        if problem:
-            raise StaffError(f"CONSOLE_ADMIN_USERNAME={username!r}: {problem}")
-        problem = password and accounts.password_problem(password, username)
-        if problem:
-            raise StaffError(f"CONSOLE_ADMIN_PASSWORD is too weak for the first admin: {problem}")
-    return accounts.ensure_admin(s, username, password)
-
-
 # -- the first admin -------------------------------------------------------------------------
 def first_admin(settings: Settings) -> Optional[Tuple[str, str]]:
     """Migrate the store and, with no active admin, create one; (username, password) when made up."""
     db = open_store(settings)
     try:
-        return db.call(ensure_admin, settings.console_admin_username, settings.console_admin_password)
+        return db.call(accounts.ensure_admin, settings.console_admin_username, settings.console_admin_password)
     finally:
         db.dispose()
 
 
 def first_admin_notice(username: str, password: str) -> str:
-    return (f"Staff console: sign in as {username} with this one-time password; you will choose your own:\n"
-            f"    {password}\n"
-            f"(Shown once. Lost it? `python -m bot staff reset {username}` makes a new one.)")
+    return (
+        f"Staff console: sign in as {username} with this one-time password; you will choose your own:\n"
+        f"    {password}\n"
+        f"(Shown once. Lost it? `python -m bot staff reset {username}` makes a new one.)"
+    )
 
 
 # -- the command -------------------------------------------------------------------------------
 def add_arguments(sub: "argparse._SubParsersAction") -> None:
-    parser = sub.add_parser("staff", help="add, disable, enable, reset or list staff console accounts",
-                            description="Staff console accounts. Every change is recorded in the audit log; "
-                                        "a password made up here must be changed at the first sign-in.")
+    parser = sub.add_parser(
+        "staff",
+        help="add, disable, enable, reset or list staff console accounts",
+        description="Staff console accounts. Every change is recorded in the audit log; "
+        "a password made up here must be changed at the first sign-in.",
+    )
     commands = parser.add_subparsers(dest="staff_command", required=True)
     p_add = commands.add_parser("add", help="add a staff member; prints a one-time password")
     p_add.add_argument("username")
     p_add.add_argument("--name", required=True, help="the name colleagues and visitors see")
     p_add.add_argument("--admin", action="store_true", help="an admin (manages accounts, reads the audit log)")
-    p_add.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of stdin instead of making one up")
-    for name, text in (("disable", "stop someone signing in (ends their sessions)"),
-                       ("enable", "let a disabled member sign in again"),
-                       ("reset", "make a new one-time password")):
+    p_add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin instead of making one up",
+    )
+    for name, text in (
+        ("disable", "stop someone signing in (ends their sessions)"),
+        ("enable", "let a disabled member sign in again"),
+        ("reset", "make a new one-time password"),
+    ):
         commands.add_parser(name, help=text).add_argument("username")
     commands.add_parser("list", help="list every account")
 
@@ -111,7 +84,7 @@ def main(args: argparse.Namespace, settings: Settings, stdin: Optional[TextIO] =
                 db.dispose()
             return 0
         username = args.username.strip().lower()
-        problem = accounts.username_problem(username)
+        problem = passwords.username_problem(username)
         if problem:
             raise StaffError(problem)
         if args.staff_command == "add":
@@ -119,15 +92,14 @@ def main(args: argparse.Namespace, settings: Settings, stdin: Optional[TextIO] =
         db = open_store(settings)
         try:
             if args.staff_command == "reset":
-                password = accounts.new_password()
-                member = db.call(reset, username, accounts.hash_password(password))
-                print(f"New one-time password for {username}: {password}\n"
-                      "They choose their own at their next sign-in.")
+                password = passwords.new_password()
+                member = db.call(accounts.reset, username, passwords.hash_password(password))
+                print(f"New one-time password for {username}: {password}\nThey choose their own at their next sign-in.")
                 if not member["active"]:
                     print(f"The account is disabled: `python -m bot staff enable {username}` lets them in.")
             else:
                 active = args.staff_command == "enable"
-                db.call(set_active, username, active)
+                db.call(accounts.set_active, username, active)
                 print(f"{username} can {'now' if active else 'no longer'} sign in.")
         finally:
             db.dispose()
@@ -144,15 +116,15 @@ def add_command(settings: Settings, username: str, args: argparse.Namespace, std
     role = "admin" if args.admin else "staff"
     if args.password_stdin:
         password = stdin.readline().rstrip("\r\n")
-        problem = accounts.password_problem(password, username)
+        problem = passwords.password_problem(password, username)
         if problem:
             raise StaffError(f"the password from stdin is refused: {problem}")
     else:
-        password = accounts.new_password()
+        password = passwords.new_password()
     db = open_store(settings)
     try:
         # A password given on stdin is the operator's choice; a made-up one is changed at first sign-in.
-        db.call(add, username, name, role, accounts.hash_password(password), not args.password_stdin)
+        db.call(accounts.add, username, name, role, passwords.hash_password(password), not args.password_stdin)
     finally:
         db.dispose()
     print(f"Added {username} ({name}, {role}).")
@@ -165,10 +137,13 @@ def table(members: List[Dict[str, Any]]) -> str:
     if not members:
         return "No staff accounts yet."
     rows = [("username", "name", "role", "status")] + [
-        (m["username"], m["display_name"], m["role"],
-         ("active" if m["active"] else "disabled") + (", must change password" if m["must_change_password"] else ""))
+        (
+            m["username"],
+            m["display_name"],
+            m["role"],
+            ("active" if m["active"] else "disabled") + (", must change password" if m["must_change_password"] else ""),
+        )
         for m in members
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[3]]).rstrip()
-                     for row in rows)
+    return "\n".join("  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[3]]).rstrip() for row in rows)

@@ -56,7 +56,8 @@ async def is_healthy(session: aiohttp.ClientSession, url: str) -> bool:
 
 
 async def start(child: Child) -> asyncio.subprocess.Process:
-    out = open(child.log_path, "ab") if child.log_path else None  # noqa: SIM115 - owned by the child
+    # Opened once at start (not per line) and handed to the child, which owns it.
+    out = open(child.log_path, "ab") if child.log_path else None  # noqa: ASYNC230
     try:
         child.process = await asyncio.create_subprocess_exec(
             *child.argv,
@@ -79,7 +80,8 @@ async def wait_healthy(session: aiohttp.ClientSession, child: Child) -> None:
     while time.monotonic() < deadline:
         if child.process and child.process.returncode is not None:
             raise RuntimeError(
-                f"{child.name} exited with code {child.process.returncode} while starting{log_tail(child)}")
+                f"{child.name} exited with code {child.process.returncode} while starting{log_tail(child)}"
+            )
         if await is_healthy(session, child.health_url):
             return
         await asyncio.sleep(0.5)

@@ -54,7 +54,11 @@ def same_text(sent: str, tracker_text: Any) -> bool:
 
 
 async def capture(
-    db: Database, rasa: RasaClient, conversation_id: str, message_id: Optional[int], text: str,
+    db: Database,
+    rasa: RasaClient,
+    conversation_id: str,
+    message_id: Optional[int],
+    text: str,
     timeout: Optional[float] = None,
 ) -> Optional[str]:
     """Read the tracker and store the intent on the message; the intent stored, or None."""

@@ -10,7 +10,10 @@ from aiohttp import web
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.console.live import LiveFeed
     from bot.delivery import Deliveries
+    from bot.events import Events
+    from bot.handoffs import Handoffs
     from bot.metrics import Metrics
     from bot.rasa_client import RasaClient
     from bot.router import Router
@@ -21,6 +24,9 @@ DB: "web.AppKey[Database]" = web.AppKey("db")
 HTTP: "web.AppKey[aiohttp.ClientSession]" = web.AppKey("http")
 RASA: "web.AppKey[RasaClient]" = web.AppKey("rasa")
 ROUTER: "web.AppKey[Router]" = web.AppKey("router")
+HANDOFFS: "web.AppKey[Handoffs]" = web.AppKey("handoffs")
+EVENTS: "web.AppKey[Events]" = web.AppKey("events")
+LIVE: "web.AppKey[LiveFeed]" = web.AppKey("console_live")
 METRICS: "web.AppKey[Metrics]" = web.AppKey("metrics")
 DELIVERIES: "web.AppKey[Deliveries]" = web.AppKey("deliveries")
 # The program's time zone (profile `timezone`: a ZoneInfo, or UTC when empty): the console's times and days.

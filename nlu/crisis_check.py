@@ -28,7 +28,7 @@ CHECK_SAFETY = "check_safety"
 
 
 def crisis_verdict(ranking: List[Dict[str, Any]], sure: float, unsure: float, in_part: float = 0.0) -> Optional[str]:
-    """"crisis", "check_safety" or None, from an intent ranking (best first) and the
+    """ "crisis", "check_safety" or None, from an intent ranking (best first) and the
     crisis confidence of the most crisis-like sentence of the message (`in_part`)."""
     confidence = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == CRISIS), 0.0)
     if (ranking and ranking[0].get("name") == CRISIS and confidence >= sure) or in_part >= sure:
@@ -49,7 +49,10 @@ class CrisisCheck(GraphComponent, IntentClassifier):
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
         execution_context: ExecutionContext,
     ) -> "CrisisCheck":
         return cls(config)
@@ -64,10 +67,14 @@ class CrisisCheck(GraphComponent, IntentClassifier):
             if verdict == CRISIS and (message.get(INTENT) or {}).get("name") != CRISIS:
                 # One sentence of it is plainly a crisis: the full crisis path, whatever the rest asks.
                 message.set(INTENT, {"name": CRISIS, "confidence": in_part}, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [{"name": CRISIS, "confidence": in_part}]
-                            + [r for r in ranking if r.get("name") != CRISIS], add_to_output=True)
+                message.set(
+                    INTENT_RANKING_KEY,
+                    [{"name": CRISIS, "confidence": in_part}] + [r for r in ranking if r.get("name") != CRISIS],
+                    add_to_output=True,
+                )
             elif verdict == CHECK_SAFETY:
                 message.set(INTENT, {"name": CHECK_SAFETY, "confidence": 1.0}, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [{"name": CHECK_SAFETY, "confidence": 1.0}] + ranking,
-                            add_to_output=True)
+                message.set(
+                    INTENT_RANKING_KEY, [{"name": CHECK_SAFETY, "confidence": 1.0}] + ranking, add_to_output=True
+                )
         return messages

@@ -52,7 +52,7 @@ class SentenceEncoder:
         """One unit-length row of DIMENSIONS floats per text."""
         rows: List[np.ndarray] = []
         for start in range(0, len(texts), batch_size):
-            rows.append(self._encode_batch([t or " " for t in texts[start:start + batch_size]]))
+            rows.append(self._encode_batch([t or " " for t in texts[start : start + batch_size]]))
         return np.vstack(rows) if rows else np.zeros((0, DIMENSIONS), dtype=np.float32)
 
     def _encode_batch(self, texts: List[str]) -> np.ndarray:

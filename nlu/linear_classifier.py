@@ -24,7 +24,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -39,8 +44,9 @@ CRISIS = "crisis"
 class LinearModel:
     """The features and the fitted weights: pure numpy/sklearn, testable without Rasa."""
 
-    def __init__(self, c: float = 20.0, vector_weight: float = 2.0, ngrams: Sequence[int] = (2, 4),
-                 seed: int = 42) -> None:
+    def __init__(
+        self, c: float = 20.0, vector_weight: float = 2.0, ngrams: Sequence[int] = (2, 4), seed: int = 42
+    ) -> None:
         self.c, self.vector_weight, self.ngrams, self.seed = c, vector_weight, tuple(ngrams), seed
         self.vectorizer: Any = None
         self.classes: List[str] = []
@@ -50,8 +56,9 @@ class LinearModel:
     def _new_vectorizer(self) -> Any:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        return TfidfVectorizer(analyzer="char_wb", ngram_range=self.ngrams, sublinear_tf=True, lowercase=True,
-                               dtype=np.float32)
+        return TfidfVectorizer(
+            analyzer="char_wb", ngram_range=self.ngrams, sublinear_tf=True, lowercase=True, dtype=np.float32
+        )
 
     def _features(self, texts: Sequence[str], vectors: np.ndarray) -> Any:
         from scipy.sparse import csr_matrix, hstack
@@ -77,8 +84,13 @@ class LinearModel:
         return exp / exp.sum(axis=1, keepdims=True)
 
     def arrays(self) -> Tuple[Dict[str, Any], Dict[str, np.ndarray]]:
-        meta = {"classes": self.classes, "vocabulary": {k: int(v) for k, v in self.vectorizer.vocabulary_.items()},
-                "c": self.c, "vector_weight": self.vector_weight, "ngrams": list(self.ngrams)}
+        meta = {
+            "classes": self.classes,
+            "vocabulary": {k: int(v) for k, v in self.vectorizer.vocabulary_.items()},
+            "c": self.c,
+            "vector_weight": self.vector_weight,
+            "ngrams": list(self.ngrams),
+        }
         return meta, {"coef": self.coef, "intercept": self.intercept, "idf": self.vectorizer.idf_}
 
     @classmethod
@@ -91,8 +103,9 @@ class LinearModel:
         return model
 
 
-def rasa_output(labels: Sequence[str], probabilities: Sequence[float], retrieval_intent: str,
-                ranking_length: int) -> Tuple[Dict[str, Any], List[Dict[str, Any]], Optional[Dict[str, Any]]]:
+def rasa_output(
+    labels: Sequence[str], probabilities: Sequence[float], retrieval_intent: str, ranking_length: int
+) -> Tuple[Dict[str, Any], List[Dict[str, Any]], Optional[Dict[str, Any]]]:
     """(intent, intent ranking, response selector entry) in the shape Rasa's own classifiers give."""
     prefix = f"{retrieval_intent}/"
     per_intent: Dict[str, float] = defaultdict(float)
@@ -110,8 +123,12 @@ def rasa_output(labels: Sequence[str], probabilities: Sequence[float], retrieval
         topics.sort(key=lambda kv: -kv[1])
         key, p = topics[0]
         selector = {
-            "response": {"responses": [], "confidence": p / total, "intent_response_key": key,
-                         "utter_action": f"utter_{key}"},
+            "response": {
+                "responses": [],
+                "confidence": p / total,
+                "intent_response_key": key,
+                "utter_action": f"utter_{key}",
+            },
             "ranking": [{"confidence": q / total, "intent_response_key": k} for k, q in topics[:ranking_length]],
         }
     return intent, ranking, selector
@@ -121,26 +138,49 @@ def rasa_output(labels: Sequence[str], probabilities: Sequence[float], retrieval
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"featurizer": "minilm", "C": 20.0, "vector_weight": 2.0, "char_ngrams": [2, 4],
-                "retrieval_intent": "faq", "ranking_length": 10, "random_seed": 42}
+        return {
+            "featurizer": "minilm",
+            "C": 20.0,
+            "vector_weight": 2.0,
+            "char_ngrams": [2, 4],
+            "retrieval_intent": "faq",
+            "ranking_length": 10,
+            "random_seed": 42,
+        }
 
     @staticmethod
     def required_packages() -> List[Text]:
         return ["sklearn", "scipy"]
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 model: Optional[LinearModel] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[LinearModel] = None,
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage, self._resource, self._model = model_storage, resource, model
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LinearIntentClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LinearIntentClassifier":
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LinearIntentClassifier":
         try:
             with model_storage.read_from(resource) as path:
                 meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
@@ -162,8 +202,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 labels.append(label)
         if len(set(labels)) < 2:
             return self._resource
-        self._model = LinearModel(self._config["C"], self._config["vector_weight"], self._config["char_ngrams"],
-                                  self._config["random_seed"]).fit(texts, np.vstack(vectors), labels)
+        self._model = LinearModel(
+            self._config["C"], self._config["vector_weight"], self._config["char_ngrams"], self._config["random_seed"]
+        ).fit(texts, np.vstack(vectors), labels)
         meta, arrays = self._model.arrays()
         with self._storage.write_to(self._resource) as path:
             (path / "model.json").write_text(json.dumps(meta), encoding="utf-8")
@@ -178,13 +219,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         probabilities = self._model.probabilities([m.get(TEXT) for m, _ in todo], np.vstack([v for _, v in todo]))
         retrieval = self._config["retrieval_intent"]
         for (message, _), row in zip(todo, probabilities):
-            intent, ranking, selector = rasa_output(self._model.classes, row, retrieval,
-                                                    self._config["ranking_length"])
+            intent, ranking, selector = rasa_output(self._model.classes, row, retrieval, self._config["ranking_length"])
             message.set(INTENT, intent, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             if selector is not None:
-                message.set(RESPONSE_SELECTOR, {"all_retrieval_intents": [retrieval], retrieval: selector},
-                            add_to_output=True)
+                message.set(
+                    RESPONSE_SELECTOR, {"all_retrieval_intents": [retrieval], retrieval: selector}, add_to_output=True
+                )
             self._judge_parts(message)
         return messages
 
@@ -196,5 +237,4 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         column = self._model.classes.index(CRISIS)
         crisis = self._model.probabilities([t for t, _ in parts], np.vstack([v for _, v in parts]))[:, column]
         worst = int(np.argmax(crisis))
-        message.set(CRISIS_IN_PART, {"confidence": float(crisis[worst]), "text": parts[worst][0]},
-                    add_to_output=True)
+        message.set(CRISIS_IN_PART, {"confidence": float(crisis[worst]), "text": parts[worst][0]}, add_to_output=True)

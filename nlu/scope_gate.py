@@ -20,7 +20,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -41,8 +46,12 @@ class ScopeGate(GraphComponent, IntentClassifier):
         }
 
     def __init__(
-        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        vectors: Optional[np.ndarray] = None, labels: Optional[List[str]] = None,
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vectors: Optional[np.ndarray] = None,
+        labels: Optional[List[str]] = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage = model_storage
@@ -52,15 +61,22 @@ class ScopeGate(GraphComponent, IntentClassifier):
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
         execution_context: ExecutionContext,
     ) -> "ScopeGate":
         return cls(config, model_storage, resource)
 
     @classmethod
     def load(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext, **kwargs: Any,
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
     ) -> "ScopeGate":
         try:
             with model_storage.read_from(resource) as path:
@@ -101,10 +117,12 @@ class ScopeGate(GraphComponent, IntentClassifier):
         similarity = float(similarities[nearest])
         intent = (message.get(INTENT) or {}).get("name")
         oos = self._config["out_of_scope_intent"]
-        gated = (similarity < self._config["threshold"] and intent != oos
-                 and intent not in self._config["never_gate"])
-        message.set(SCOPE, {"similarity": round(similarity, 4), "nearest": self._labels[nearest],
-                            "gated": gated}, add_to_output=True)
+        gated = similarity < self._config["threshold"] and intent != oos and intent not in self._config["never_gate"]
+        message.set(
+            SCOPE,
+            {"similarity": round(similarity, 4), "nearest": self._labels[nearest], "gated": gated},
+            add_to_output=True,
+        )
         if gated:
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != oos]
             message.set(INTENT, {"name": oos, "confidence": 1.0}, add_to_output=True)

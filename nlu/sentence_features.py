@@ -56,7 +56,10 @@ class SentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
         execution_context: ExecutionContext,
     ) -> "SentenceFeaturizer":
         return cls(config, execution_context.node_name)
@@ -95,7 +98,6 @@ def sentence_parts(message: Message) -> List[Tuple[str, Any]]:
 def sentence_vector(message: Message, origin: Text) -> Optional[Any]:
     """The vector SentenceFeaturizer `origin` gave this message, if any."""
     for feature in message.features:
-        if feature.origin == origin and feature.attribute == TEXT and feature.is_dense() \
-                and feature.type == "sentence":
+        if feature.origin == origin and feature.attribute == TEXT and feature.is_dense() and feature.type == "sentence":
             return feature.features[0]
     return None

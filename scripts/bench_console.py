@@ -22,8 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.store import queue as queue_store  # noqa: E402
 from bot.store import search, stats  # noqa: E402
-from bot.store.database import Database  # noqa: E402
-from bot.store.db import upgrade  # noqa: E402
+from bot.store.database import (
+    Database,  # noqa: E402
+    upgrade,  # noqa: E402
+)
 from bot.store.models import Conversation, Handoff, Message, utcnow  # noqa: E402
 
 TOPICS = ["faq/cost", "faq/insurance", "faq/hours", "faq/what_is_iop", "nlu_fallback", "greet", "human_handoff"]
@@ -36,23 +38,41 @@ def fill(s, conversations: int, open_tickets: int, rng: random.Random) -> str:
         started = now - timedelta(days=rng.uniform(0, 30))
         channel = rng.choice(["web", "sms"])
         address = f"+1555{n:07d}" if channel == "sms" else f"{n:032x}"
-        c = Conversation(channel=channel, address=address, mode="bot", opted_out=False, created_at=started,
-                         updated_at=started)
+        c = Conversation(
+            channel=channel, address=address, mode="bot", opted_out=False, created_at=started, updated_at=started
+        )
         s.add(c)
         s.flush()
         some_id = c.id
         for m in range(rng.randint(4, 16)):
             at = started + timedelta(seconds=20 * m)
             author = "visitor" if m % 2 == 0 else "bot"
-            s.add(Message(conversation_id=c.id, channel=channel, author=author, created_at=at,
-                          text=f"message {m} about {rng.choice(TOPICS)} in conversation {n}",
-                          intent=rng.choice(TOPICS) if author == "visitor" else None, intent_confidence=0.9))
+            s.add(
+                Message(
+                    conversation_id=c.id,
+                    channel=channel,
+                    author=author,
+                    created_at=at,
+                    text=f"message {m} about {rng.choice(TOPICS)} in conversation {n}",
+                    intent=rng.choice(TOPICS) if author == "visitor" else None,
+                    intent_confidence=0.9,
+                )
+            )
         if n < open_tickets or rng.random() < 0.15:
             status = "open" if n < open_tickets else rng.choice(["claimed", "resolved"])
-            s.add(Handoff(conversation_id=c.id, reason="asked for a person", summary="",
-                          priority=rng.choice(["normal", "normal", "urgent", "crisis"]), status=status,
-                          claimed_by=None if status == "open" else "dana", crisis_lines_repeated=False,
-                          created_at=started, claimed_at=None if status == "open" else started + timedelta(minutes=4)))
+            s.add(
+                Handoff(
+                    conversation_id=c.id,
+                    reason="asked for a person",
+                    summary="",
+                    priority=rng.choice(["normal", "normal", "urgent", "crisis"]),
+                    status=status,
+                    claimed_by=None if status == "open" else "dana",
+                    crisis_lines_repeated=False,
+                    created_at=started,
+                    claimed_at=None if status == "open" else started + timedelta(minutes=4),
+                )
+            )
     return some_id
 
 
@@ -63,8 +83,10 @@ def timed(db: Database, runs: int, fn, *args) -> str:
         db.call(fn, *args)
         seconds.append(time.perf_counter() - started)
     seconds.sort()
-    return (f"median {statistics.median(seconds) * 1000:7.1f} ms   "
-            f"p90 {seconds[int(0.9 * (len(seconds) - 1))] * 1000:7.1f} ms   ({runs} runs)")
+    return (
+        f"median {statistics.median(seconds) * 1000:7.1f} ms   "
+        f"p90 {seconds[int(0.9 * (len(seconds) - 1))] * 1000:7.1f} ms   ({runs} runs)"
+    )
 
 
 def main() -> int:
@@ -81,10 +103,14 @@ def main() -> int:
         started = time.perf_counter()
         conversation_id = db.call(fill, args.conversations, args.open, random.Random(7))
         messages = db.call(lambda s: s.query(Message).count())
-        print(f"store: {db.engine.dialect.name}, {args.conversations} conversations, {messages} messages, "
-              f"{args.open} waiting (filled in {time.perf_counter() - started:.1f} s)")
+        print(
+            f"store: {db.engine.dialect.name}, {args.conversations} conversations, {messages} messages, "
+            f"{args.open} waiting (filled in {time.perf_counter() - started:.1f} s)"
+        )
         print(f"live queue snapshot      {timed(db, args.runs, queue_store.queue_snapshot)}")
-        print(f"one conversation         {timed(db, args.runs, queue_store.conversation_view, conversation_id, 'dana')}")
+        print(
+            f"one conversation         {timed(db, args.runs, queue_store.conversation_view, conversation_id, 'dana')}"
+        )
         print(f"search 'insurance'       {timed(db, args.runs, search.search_conversations, 'insurance')}")
         print(f"dashboard, 30 days       {timed(db, max(3, args.runs // 4), stats.dashboard, 30)}")
         db.dispose()

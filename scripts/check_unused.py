@@ -85,7 +85,11 @@ def problems() -> List[str]:
 
     found: List[str] = []
     for intent in sorted(intents - BUILT_IN_INTENTS):
-        if intent not in PIPELINE_INTENTS and intent not in labels and not any(label.startswith(intent + "/") for label in labels):
+        if (
+            intent not in PIPELINE_INTENTS
+            and intent not in labels
+            and not any(label.startswith(intent + "/") for label in labels)
+        ):
             found.append(f"intent '{intent}' has no training examples")
         if intent not in used_intents:
             found.append(f"intent '{intent}' is in no rule or story")

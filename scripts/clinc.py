@@ -24,13 +24,15 @@ SEED = 150
 
 # In scope for a helpline, per the data set's README, and ours: booking,
 # paying, directions and application status can all be about the program.
-IN_SCOPE = frozenset("""
+IN_SCOPE = frozenset(
+    """
 greeting goodbye thank_you yes no maybe are_you_a_bot what_can_i_ask_you what_is_your_name who_made_you
 who_do_you_work_for how_old_are_you where_are_you_from user_name change_user_name change_ai_name
 change_language current_location insurance insurance_change cancel repeat make_call
 schedule_meeting meeting_schedule calendar calendar_update reminder reminder_update directions distance
 share_location pay_bill bill_balance bill_due min_payment application_status
-""".split())
+""".split()
+)
 
 
 def source_path() -> Path:

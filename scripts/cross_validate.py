@@ -90,8 +90,10 @@ def main() -> int:
     labels = np.array([label for _, label in pairs])
     vectors = SentenceEncoder(threads=2).encode(texts)
     groups = near_duplicate_groups(texts, vectors, args.near)
-    print(f"{len(texts)} examples, {len(set(labels))} labels, {len(set(groups))} groups of near-duplicates "
-          f"(same words or cosine >= {args.near}); {args.folds} folds x {args.repeats} seeded repeats")
+    print(
+        f"{len(texts)} examples, {len(set(labels))} labels, {len(set(groups))} groups of near-duplicates "
+        f"(same words or cosine >= {args.near}); {args.folds} folds x {args.repeats} seeded repeats"
+    )
 
     per_label: Dict[str, List[float]] = defaultdict(list)
     per_intent: Dict[str, List[float]] = defaultdict(list)

@@ -104,13 +104,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=str(ROOT / "models" / "helpline.tar.gz"))
     parser.add_argument("--min-f1", type=float, default=None, help="exit 1 below this macro F1")
-    parser.add_argument("--cross-validation-report", type=Path, default=None,
-                        help="intent_report.json of `rasa test nlu --cross-validation`, to summarise")
+    parser.add_argument(
+        "--cross-validation-report",
+        type=Path,
+        default=None,
+        help="intent_report.json of `rasa test nlu --cross-validation`, to summarise",
+    )
     args = parser.parse_args()
     if args.cross_validation_report and args.cross_validation_report.exists():
         report = json.loads(args.cross_validation_report.read_text())
-        print(f"\nCross-validation on the training data (top-level intents): accuracy "
-              f"{report['accuracy']:.3f}, macro F1 {report['macro avg']['f1-score']:.3f}")
+        print(
+            f"\nCross-validation on the training data (top-level intents): accuracy "
+            f"{report['accuracy']:.3f}, macro F1 {report['macro avg']['f1-score']:.3f}"
+        )
 
     heldout = examples(HELDOUT)
     trained = {text.lower() for path in TRAINING for text, _ in examples(path)}
@@ -121,8 +127,10 @@ def main() -> int:
     threshold = fallback_threshold()
     accuracy, macro_f1, per = scores(gold, pred)
 
-    print(f"\nHeld-out visitor messages: {len(texts)} ({HELDOUT.relative_to(ROOT)}), "
-          f"{len(per)} labels, fallback threshold {threshold}")
+    print(
+        f"\nHeld-out visitor messages: {len(texts)} ({HELDOUT.relative_to(ROOT)}), "
+        f"{len(per)} labels, fallback threshold {threshold}"
+    )
     print(f"{'label':24} {'prec':>6} {'recall':>6} {'f1':>6} {'n':>4}")
     for label, v in sorted(per.items(), key=lambda kv: kv[1]["f1"]):
         print(f"{label:24} {v['precision']:6.3f} {v['recall']:6.3f} {v['f1']:6.3f} {v['support']:4d}")
@@ -130,8 +138,10 @@ def main() -> int:
 
     unseen = [i for i, t in enumerate(texts) if t.lower() not in trained]
     u_acc, u_f1, _ = scores([gold[i] for i in unseen], [pred[i] for i in unseen])
-    print(f"without the {len(texts) - len(unseen)} messages that also occur word for word in the "
-          f"training data: accuracy {u_acc:.3f}, macro F1 {u_f1:.3f} (n={len(unseen)})")
+    print(
+        f"without the {len(texts) - len(unseen)} messages that also occur word for word in the "
+        f"training data: accuracy {u_acc:.3f}, macro F1 {u_f1:.3f} (n={len(unseen)})"
+    )
 
     print("\nif the threshold were (ambiguity check left out):")
     print("fallback threshold   accuracy   macro F1   sent to fallback")
@@ -141,14 +151,18 @@ def main() -> int:
         print(f"{t:18.1f} {acc:10.3f} {f1:10.3f} {p.count(FALLBACK):18d}")
 
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "report.json").write_text(json.dumps(
-        {"accuracy": accuracy, "macro_f1": macro_f1, "threshold": threshold, "labels": per}, indent=2))
+    (OUT / "report.json").write_text(
+        json.dumps({"accuracy": accuracy, "macro_f1": macro_f1, "threshold": threshold, "labels": per}, indent=2)
+    )
     confusion = Counter((g, p) for g, p in zip(gold, pred) if g != p)
-    (OUT / "confusion.txt").write_text("".join(
-        f"{n:3d}  {g} -> {p}\n" for (g, p), n in confusion.most_common()))
-    (OUT / "errors.txt").write_text("".join(
-        f"{g} -> {label} ({conf:.2f}): {t}\n"
-        for t, g, (label, conf), p in zip(texts, gold, predictions, pred) if g != p))
+    (OUT / "confusion.txt").write_text("".join(f"{n:3d}  {g} -> {p}\n" for (g, p), n in confusion.most_common()))
+    (OUT / "errors.txt").write_text(
+        "".join(
+            f"{g} -> {label} ({conf:.2f}): {t}\n"
+            for t, g, (label, conf), p in zip(texts, gold, predictions, pred)
+            if g != p
+        )
+    )
     print(f"\nconfusions and errors written to {OUT.relative_to(ROOT)}/")
     if args.min_f1 is not None and macro_f1 < args.min_f1:
         print(f"macro F1 {macro_f1:.3f} is below the goal {args.min_f1}")

@@ -11,7 +11,7 @@ unrelated everyday intents), halved: even rows belong to dev, odd rows to test.
 `dev` is what the team tunes on (the gate's and the crisis check's cut-offs);
 `test` is only ever reported.
 
-Crisis figures are given per layer: the gateway's safety net (bot/safety.py),
+Crisis figures are given per layer: the gateway's safety net (core/safety/),
 the model sure of a crisis (intent `crisis`: full crisis path), the model unsure
 (`check_safety`: 988 and "are you safe right now?"), and both layers together.
 """
@@ -124,7 +124,7 @@ async def parse_all(agent: Any, texts: List[str]) -> List[dict]:
 
 
 def judge_all(agent: Any, sets: Dict[str, Dict[str, List[str]]]) -> Dict[str, Dict[str, List[Judged]]]:
-    from bot.safety import assess
+    from core.safety import assess
 
     flat = [(s, g, t) for s, groups in sets.items() for g, texts in groups.items() for t in texts]
     parses = asyncio.run(parse_all(agent, [t for _, _, t in flat]))
@@ -147,47 +147,73 @@ def report_split(split: str, judged: Dict[str, Dict[str, List[Judged]]], errors:
         print(f"{name}: accuracy {pct(right, total)}   crisis alarms {pct(alarms, total)}")
         for g, v in sorted(groups.items()):
             got = Counter(j.label for j in v if j.label != g)
-            print(f"  {g:22s} {pct(sum(j.label == g for j in v), len(v))}   wrong: "
-                  + ", ".join(f"{k} {n}" for k, n in got.most_common(4)))
+            print(
+                f"  {g:22s} {pct(sum(j.label == g for j in v), len(v))}   wrong: "
+                + ", ".join(f"{k} {n}" for k, n in got.most_common(4))
+            )
             errors += [f"[{split}/{name}] {g} -> {j.label}: {j.text}" for j in v if j.label != g]
         figures[name] = {"accuracy": right / total, "alarms": alarms / total, "n": total}
     for name in ("offtopic", "clinc_oos", "clinc_other"):
-        v = [j for g in (judged.get(name) or {}).values() for j in g] if name == "offtopic" \
+        v = (
+            [j for g in (judged.get(name) or {}).values() for j in g]
+            if name == "offtopic"
             else (judged.get("clinc") or {}).get(name) or []
+        )
         if not v:
             continue
         back = sum(j.falls_back for j in v)
         alarms = sum(j.alarm for j in v)
         checks = sum(j.check for j in v)
-        print(f"{name}: falls back {pct(back, len(v))}   crisis alarms {pct(alarms, len(v))}   "
-              f"safety checks {pct(checks, len(v))}")
+        print(
+            f"{name}: falls back {pct(back, len(v))}   crisis alarms {pct(alarms, len(v))}   "
+            f"safety checks {pct(checks, len(v))}"
+        )
         errors += [f"[{split}/{name}] -> {j.label}: {j.text}" for j in v if not j.falls_back and name != "clinc_other"]
         figures[name] = {"falls_back": back / len(v), "alarms": alarms / len(v), "n": len(v)}
     heavy = judged.get("heavy") or {}
     if heavy:
         v = [j for g in heavy.values() for j in g]
-        print(f"heavy but safe: false alarms: net {pct(sum(j.net for j in v), len(v))}   "
-              f"model {pct(sum(j.sure for j in v), len(v))}   both {pct(sum(j.alarm for j in v), len(v))}"
-              f"   (safety checks {pct(sum(j.check for j in v), len(v))})")
+        print(
+            f"heavy but safe: false alarms: net {pct(sum(j.net for j in v), len(v))}   "
+            f"model {pct(sum(j.sure for j in v), len(v))}   both {pct(sum(j.alarm for j in v), len(v))}"
+            f"   (safety checks {pct(sum(j.check for j in v), len(v))})"
+        )
         for g, gv in sorted(heavy.items()):
-            print(f"  {g:22s} alarms {pct(sum(j.alarm for j in gv), len(gv))}   checks "
-                  f"{pct(sum(j.check for j in gv), len(gv))}")
-        errors += [f"[{split}/heavy] {g} alarm (net {j.net}, model {j.label}): {j.text}"
-                   for g, gv in heavy.items() for j in gv if j.alarm or j.check]
-        figures["heavy"] = {"alarms": sum(j.alarm for j in v) / len(v), "checks": sum(j.check for j in v) / len(v),
-                            "n": len(v)}
+            print(
+                f"  {g:22s} alarms {pct(sum(j.alarm for j in gv), len(gv))}   checks "
+                f"{pct(sum(j.check for j in gv), len(gv))}"
+            )
+        errors += [
+            f"[{split}/heavy] {g} alarm (net {j.net}, model {j.label}): {j.text}"
+            for g, gv in heavy.items()
+            for j in gv
+            if j.alarm or j.check
+        ]
+        figures["heavy"] = {
+            "alarms": sum(j.alarm for j in v) / len(v),
+            "checks": sum(j.check for j in v) / len(v),
+            "n": len(v),
+        }
     crisis = judged.get("crisis") or {}
     if crisis:
         v = [j for g in crisis.values() for j in g]
         caught = sum(j.caught for j in v)
-        print(f"crisis: recall: net {pct(sum(j.net for j in v), len(v))}   model sure "
-              f"{pct(sum(j.sure for j in v), len(v))}   model sure or checking {pct(sum(j.sure or j.check for j in v), len(v))}"
-              f"   both layers {pct(caught, len(v))}")
+        print(
+            f"crisis: recall: net {pct(sum(j.net for j in v), len(v))}   model sure "
+            f"{pct(sum(j.sure for j in v), len(v))}   "
+            f"model sure or checking {pct(sum(j.sure or j.check for j in v), len(v))}"
+            f"   both layers {pct(caught, len(v))}"
+        )
         for g, gv in sorted(crisis.items()):
-            print(f"  {g:22s} net {pct(sum(j.net for j in gv), len(gv))}   both "
-                  f"{pct(sum(j.caught for j in gv), len(gv))}")
-        errors += [f"[{split}/crisis] {g} MISSED by both (model {j.label}): {j.text}"
-                   for g, gv in crisis.items() for j in gv if not j.caught]
+            print(
+                f"  {g:22s} net {pct(sum(j.net for j in gv), len(gv))}   both {pct(sum(j.caught for j in gv), len(gv))}"
+            )
+        errors += [
+            f"[{split}/crisis] {g} MISSED by both (model {j.label}): {j.text}"
+            for g, gv in crisis.items()
+            for j in gv
+            if not j.caught
+        ]
         figures["crisis"] = {"recall_both": caught / len(v), "recall_net": sum(j.net for j in v) / len(v), "n": len(v)}
     return figures
 
@@ -195,17 +221,22 @@ def report_split(split: str, judged: Dict[str, Dict[str, List[Judged]]], errors:
 def gate_sweep(judged: Dict[str, Dict[str, List[Judged]]]) -> None:
     """What other scope-gate cut-offs would do (the gate only; the fallback threshold left as it is)."""
     inside = [j for s in ("situations", "faq") for g in (judged.get(s) or {}).values() for j in g]
-    outside = [j for g in (judged.get("offtopic") or {}).values() for j in g] + \
-        list((judged.get("clinc") or {}).get("clinc_oos") or [])
+    outside = [j for g in (judged.get("offtopic") or {}).values() for j in g] + list(
+        (judged.get("clinc") or {}).get("clinc_oos") or []
+    )
     if not any(j.similarity is not None for j in inside + outside):
         return
     print("\nscope gate cut-off (this split):  in scope wrongly rejected   out of scope rejected")
     for t in GATE_THRESHOLDS:
-        def rejected(j: Judged) -> bool:
+
+        def rejected(j: Judged, t: float = t) -> bool:
             below = j.similarity is not None and j.similarity < t and j.pre_gate not in (CRISIS, CHECK)
             return below or j.pre_gate in FALLBACKS
-        print(f"  {t:4.2f}  {pct(sum(map(rejected, inside)), len(inside)):>24}   "
-              f"{pct(sum(map(rejected, outside)), len(outside)):>20}")
+
+        print(
+            f"  {t:4.2f}  {pct(sum(map(rejected, inside)), len(inside)):>24}   "
+            f"{pct(sum(map(rejected, outside)), len(outside)):>20}"
+        )
 
 
 def main() -> int:
@@ -218,8 +249,9 @@ def main() -> int:
     results, errors = {}, []
     agent = load_agent(args.model)
     for split in splits:
-        sets = {n: load_groups(HELDOUT / split / f"{n}.yml") for n in SET_NAMES
-                if (HELDOUT / split / f"{n}.yml").exists()}
+        sets = {
+            n: load_groups(HELDOUT / split / f"{n}.yml") for n in SET_NAMES if (HELDOUT / split / f"{n}.yml").exists()
+        }
         if args.clinc.exists():
             sets["clinc"] = clinc_halves(args.clinc, split)
         else:

@@ -148,8 +148,11 @@ def completion(outcome: str = "suggested") -> List[str]:
 
 
 def leaves_for_crisis() -> List[str]:
-    return ["      - action: action_crisis_response", "      - action: action_deactivate_loop",
-            "      - active_loop: null"]
+    return [
+        "      - action: action_crisis_response",
+        "      - action: action_deactivate_loop",
+        "      - active_loop: null",
+    ]
 
 
 def stories() -> List[str]:
@@ -196,7 +199,9 @@ def stories() -> List[str]:
     out += answer_steps(QUIET) + completion()
     out.append("")
 
-    out += header("interrupted twice, by are you a bot and by a question") + answer_steps(SELF_ADULT + QUIET[:4], then="phq_mood")
+    out += header("interrupted twice, by are you a bot and by a question") + answer_steps(
+        SELF_ADULT + QUIET[:4], then="phq_mood"
+    )
     out += user("am i talking to a real person", "bot_challenge")
     out += ["      - action: utter_iamabot", "      - action: screen_form", "      - active_loop: screen_form"]
     out += user("do you take my insurance", "faq/insurance")
@@ -207,7 +212,11 @@ def stories() -> List[str]:
     # Stop ends it politely; start_screen restarts it.
     out += header("stopped, then started again") + answer_steps(SELF_ADULT, then="asq_wish_dead")
     out += user("stop the questions", "stop")
-    out += ["      - action: action_deactivate_loop", "      - active_loop: null", "      - action: utter_screen_stopped"]
+    out += [
+        "      - action: action_deactivate_loop",
+        "      - active_loop: null",
+        "      - action: utter_screen_stopped",
+    ]
     out += user("start the questions again", "start_screen")
     out += ["      - action: action_reset_screen", "      - action: screen_form", "      - active_loop: screen_form"]
     out += answer_steps(SELF_ADULT + QUIET) + completion()
@@ -215,11 +224,21 @@ def stories() -> List[str]:
 
     out += header("restarted from the middle") + answer_steps(SELF_ADULT + QUIET[:2], then="medical_daily_care")
     out += user("can we start over", "start_screen")
-    out += ["      - action: action_reset_screen", "      - action: screen_form", "      - active_loop: screen_form", ""]
+    out += [
+        "      - action: action_reset_screen",
+        "      - action: screen_form",
+        "      - active_loop: screen_form",
+        "",
+    ]
 
     out += header("asking for a person in the middle") + answer_steps(SELF_ADULT, then="asq_wish_dead")
     out += user("can i just talk to someone", "human_handoff")
-    out += ["      - action: action_deactivate_loop", "      - active_loop: null", "      - action: action_request_handoff", ""]
+    out += [
+        "      - action: action_deactivate_loop",
+        "      - active_loop: null",
+        "      - action: action_request_handoff",
+        "",
+    ]
 
     out += header("goodbye in the middle") + answer_steps(SELF_ADULT, then="asq_wish_dead")
     out += user("bye", "goodbye")

@@ -32,7 +32,9 @@ def named_in_actions() -> set:
 def main() -> int:
     run = subprocess.run(
         [sys.executable, "-m", "rasa", "data", "validate", "--data", "data", "--domain", "domain.yml"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     output = run.stdout + run.stderr
     from_actions = named_in_actions()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.router import Inbound
+from bot.turn import Inbound
 from bot.web_keys import METRICS, ROUTER
 
+PATH = "/webhooks/rest/webhook"
 MAX_SENDER = 128
 
 
@@ -22,7 +23,7 @@ async def webhook(request: web.Request) -> web.Response:
     try:
         body = await request.json()
     except ValueError:
-        return bad_request("the body must be JSON: {\"sender\": ..., \"message\": ...}")
+        return bad_request('the body must be JSON: {"sender": ..., "message": ...}')
     if not isinstance(body, dict):
         return bad_request("the body must be a JSON object")
     sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
@@ -32,10 +33,6 @@ async def webhook(request: web.Request) -> web.Response:
         return bad_request("'message' must be a non-empty string")
     if metadata is not None and not isinstance(metadata, dict):
         return bad_request("'metadata' must be an object")
-    request.app[METRICS].inbound("rest")
-    outcome = await request.app[ROUTER].handle(Inbound("rest", sender.strip(), message, metadata=metadata))
+    request.config_dict[METRICS].inbound("rest")
+    outcome = await request.config_dict[ROUTER].handle(Inbound("rest", sender.strip(), message, metadata=metadata))
     return web.json_response([r.as_rest(sender) for r in outcome.replies])
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_post("/webhooks/rest/webhook", webhook)

@@ -9,22 +9,19 @@ still reaches staff through the router.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Sequence
 
 import aiohttp
 from aiohttp import web
 from multidict import MultiDict
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import safety
 from bot.channels import sms_text
-from bot.router import Inbound, Reply
-from bot.store import repository as repo
-from bot.store.models import Message
+from bot.store import sms as sms_store
+from bot.turn import Inbound, Reply
 from bot.web_keys import DB, DELIVERIES, HTTP, METRICS, ROUTER, SETTINGS
+from core import safety, wording
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +29,6 @@ CHANNEL = "sms"
 PATH = "/webhooks/twilio/sms"
 # Twilio's error for a number on its own STOP blocklist.
 TWILIO_OPTED_OUT = 21610
-# Marks our replies to STOP/START/HELP so they never hide the buttons the
-# conversation offered just before.
-KEYWORD_MARK = "sms_keyword"
-BUTTON_LOOKBACK = 10
 
 
 # -- replies -----------------------------------------------------------------
@@ -92,60 +85,6 @@ def valid_signature(request: web.Request, params: MultiDict) -> bool:
     return any(validator.validate(url, params, signature) for url in signed_urls(request))
 
 
-# -- the store, one transaction per step ---------------------------------------
-def sms_state(s: Session, address: str) -> Tuple[bool, Optional[List[Dict[str, Any]]]]:
-    """(opted out?, the buttons of the last message we sent, if it offered any)."""
-    conversation = repo.find_conversation(s, CHANNEL, address)
-    if conversation is None:
-        return False, None
-    recent = s.execute(
-        select(Message)
-        .where(Message.conversation_id == conversation.id)
-        .order_by(Message.id.desc())
-        .limit(BUTTON_LOOKBACK)
-    ).scalars()
-    for message in recent:
-        payload = message.payload if isinstance(message.payload, dict) else {}
-        if message.author == "visitor" or payload.get(KEYWORD_MARK):
-            continue
-        return bool(conversation.opted_out), (payload.get("buttons") or None)
-    return bool(conversation.opted_out), None
-
-
-def record_keyword(
-    s: Session, address: str, sid: str, body: str, keyword: str, opt_out: Optional[bool], reply: Optional[str]
-) -> Optional[bool]:
-    """Keep a keyword message and our answer; None for a Twilio retry, else whether opt-out changed."""
-    conversation = repo.get_or_create_conversation(s, CHANNEL, address)
-    if repo.add_message(s, conversation, "visitor", body, channel_message_id=sid) is None:
-        return None
-    changed = opt_out is not None and bool(conversation.opted_out) != opt_out
-    if changed:
-        repo.set_opt_out(s, conversation, opt_out)
-    if reply and (changed or opt_out is None):
-        repo.add_message(s, conversation, "system", reply, payload={KEYWORD_MARK: keyword})
-    return changed
-
-
-def record_unanswered(s: Session, address: str, sid: str, body: str, reply: Optional[str] = None) -> bool:
-    """Keep a message that does not go to the assistant; False for a Twilio retry."""
-    conversation = repo.get_or_create_conversation(s, CHANNEL, address)
-    if repo.add_message(s, conversation, "visitor", body, channel_message_id=sid) is None:
-        return False
-    if reply:
-        repo.add_message(s, conversation, "system", reply, payload={KEYWORD_MARK: "media"})
-    return True
-
-
-def is_opted_out(s: Session, address: str) -> bool:
-    conversation = repo.find_conversation(s, CHANNEL, address)
-    return bool(conversation and conversation.opted_out)
-
-
-def mark_opted_out(s: Session, address: str) -> None:
-    repo.set_opt_out(s, repo.get_or_create_conversation(s, CHANNEL, address), True)
-
-
 # -- the webhook ---------------------------------------------------------------
 async def inbound(request: web.Request) -> web.Response:
     app = request.app
@@ -167,23 +106,25 @@ async def inbound(request: web.Request) -> web.Response:
         return await conversation_turn(app, sender, sid, body, media=_media_count(params))
     except Exception:
         log.exception("SMS turn failed for message %s", sid)
-        return twiml([sms_text.trouble_reply(app[ROUTER].contact())])
+        return twiml([wording.trouble_reply(app[ROUTER].contact())])
 
 
 async def crisis(app: web.Application, sender: str, sid: str, body: str, assessment: safety.Assessment) -> web.Response:
     try:
-        opted_out = await app[DB].run(is_opted_out, sender)
+        opted_out = await app[DB].run(sms_store.is_opted_out, sender)
     except Exception:
         # Unsure whether the number opted out: the crisis lines matter more.
         log.exception("could not read the opt-out state of an SMS sender")
         opted_out = False
     try:
-        replies = (await app[ROUTER].handle(
-            Inbound(CHANNEL, sender, body, channel_message_id=sid, metadata={"opted_out": opted_out})
-        )).replies
+        replies = (
+            await app[ROUTER].handle(
+                Inbound(CHANNEL, sender, body, channel_message_id=sid, metadata={"opted_out": opted_out})
+            )
+        ).replies
     except Exception:
         log.exception("crisis path failed for SMS message %s; answering with the crisis lines alone", sid)
-        replies = [Reply(text=safety.crisis_reply(about_other=assessment.about_other), author="system")]
+        replies = [Reply(text=wording.crisis_reply(about_other=assessment.about_other), author="system")]
     if opted_out:
         log.warning("crisis message from an opted-out number: escalated to staff, no text sent")
         return twiml()
@@ -196,29 +137,29 @@ async def crisis(app: web.Application, sender: str, sid: str, body: str, assessm
 
 async def conversation_turn(app: web.Application, sender: str, sid: str, body: str, media: int) -> web.Response:
     db = app[DB]
-    opted_out, last_buttons = await db.run(sms_state, sender)
+    opted_out, last_buttons = await db.run(sms_store.sms_state, sender)
 
     if not body:
-        reply = None if opted_out else sms_text.media_only_reply()
+        reply = None if opted_out else wording.media_only_reply()
         text = media_note(media)
-        first_time = await db.run(record_unanswered, sender, sid, text, reply)
+        first_time = await db.run(sms_store.record_unanswered, sender, sid, text, reply)
         return twiml([reply] if reply and first_time else [])
 
     keyword = sms_text.classify_keyword(body)
     if keyword == "stop":
-        reply = sms_text.stop_confirmation(app[ROUTER].contact())
-        changed = await db.run(record_keyword, sender, sid, body, keyword, True, reply)
+        reply = wording.stop_confirmation(app[ROUTER].contact())
+        changed = await db.run(sms_store.record_keyword, sender, sid, body, keyword, True, reply)
         return twiml([reply] if changed else [])
     if keyword == "start" and opted_out:
-        reply = sms_text.start_confirmation(app[ROUTER].contact())
-        changed = await db.run(record_keyword, sender, sid, body, keyword, False, reply)
+        reply = wording.start_confirmation(app[ROUTER].contact())
+        changed = await db.run(sms_store.record_keyword, sender, sid, body, keyword, False, reply)
         return twiml([reply] if changed else [])
     if keyword == "help":
-        reply = None if opted_out else sms_text.help_text(app[ROUTER].contact())
-        first_time = await db.run(record_keyword, sender, sid, body, keyword, None, reply)
-        return twiml([reply] if reply and first_time is not None else [])
+        reply = None if opted_out else wording.help_text(app[ROUTER].contact())
+        recorded = await db.run(sms_store.record_keyword, sender, sid, body, keyword, None, reply)
+        return twiml([reply] if reply and recorded is not None else [])
     if opted_out:
-        await db.run(record_unanswered, sender, sid, body)
+        await db.run(sms_store.record_unanswered, sender, sid, body)
         return twiml()
 
     # START or YES from a number that never left is an ordinary message.
@@ -254,7 +195,7 @@ def make_deliverer(app: web.Application):
         if not (sid and token and sender):
             log.error("SMS delivery needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER")
             return False
-        if await app[DB].run(is_opted_out, address):
+        if await app[DB].run(sms_store.is_opted_out, address):
             return False
         base = getattr(settings, "twilio_api_base", None) or "https://api.twilio.com"
         url = f"{base.rstrip('/')}/2010-04-01/Accounts/{sid}/Messages.json"
@@ -268,9 +209,10 @@ def make_deliverer(app: web.Application):
                 error = await _twilio_error(resp)
                 if error.get("code") == TWILIO_OPTED_OUT:
                     # Twilio saw a STOP we missed (our webhook was down): remember it.
-                    await app[DB].run(mark_opted_out, address)
-                log.error("Twilio refused an SMS: HTTP %s, code %s: %s",
-                          resp.status, error.get("code"), error.get("message"))
+                    await app[DB].run(sms_store.mark_opted_out, address)
+                log.error(
+                    "Twilio refused an SMS: HTTP %s, code %s: %s", resp.status, error.get("code"), error.get("message")
+                )
                 return False
         return bool(parts)
 
@@ -285,6 +227,6 @@ async def _twilio_error(resp: aiohttp.ClientResponse) -> Dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def setup(app: web.Application) -> None:
-    app.router.add_post(PATH, inbound)
+def attach(app: web.Application) -> None:
+    """Texts outside a request (staff replies, reminders) go out through Twilio's REST API."""
     app[DELIVERIES].register(CHANNEL, make_deliverer(app))

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from bot.waiting import Contact
-
 # Twilio's own lists (its STOP filtering on long codes): keeping ours the same
 # means we never think a number can be texted when Twilio has blocked it.
 STOP_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"})
@@ -36,12 +34,42 @@ GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")  # each costs an escape septet too
 # Typographic characters that would force a whole text into UCS-2 (less than
 # half the room per segment) for no gain a reader would notice.
 SMART_ENCODING = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u2039": "'", "\u203a": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    "\u2026": "...", "\u2022": "-", "\u00b7": "-", "\u02c6": "^", "\u02dc": "~",
-    "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u202f": " ",
-    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u2039": "'",
+    "\u203a": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2015": "-",
+    "\u2212": "-",
+    "\u2026": "...",
+    "\u2022": "-",
+    "\u00b7": "-",
+    "\u02c6": "^",
+    "\u02dc": "~",
+    "\u00a0": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u200b": "",
+    "\u200c": "",
+    "\u200d": "",
+    "\u2060": "",
+    "\ufeff": "",
 }
 _SMART = str.maketrans(SMART_ENCODING)
 
@@ -59,7 +87,7 @@ def _bare(body: str) -> str:
 
 
 def classify_keyword(body: str) -> Optional[str]:
-    """"stop", "start", "help" or None: the whole message must be the keyword.
+    """ "stop", "start", "help" or None: the whole message must be the keyword.
 
     Only a lone word counts ("STOP", " stop. "); "stop drinking" is a message
     for the assistant. "start" includes YES, as Twilio's own list does: the
@@ -77,52 +105,6 @@ def classify_keyword(body: str) -> Optional[str]:
 
 
 # -- fixed replies -----------------------------------------------------------
-def _call_us(contact: Contact) -> str:
-    if not contact.phone:
-        return ""
-    hours = f" ({contact.phone_hours})" if contact.phone_hours else ""
-    return f" Call us at {contact.phone}{hours}."
-
-
-def help_text(contact: Contact) -> str:
-    return (
-        f"{contact.program_name}: an automated assistant for questions about our program, "
-        f"and a way to reach our team.{_call_us(contact)} "
-        "In a crisis, call or text 988 any time, or call 911 in an emergency. Reply STOP to opt out."
-    )
-
-
-def stop_confirmation(contact: Optional[Contact] = None) -> str:
-    sender = f"{contact.program_name} " if contact else ""
-    return (
-        f"You're unsubscribed and won't get any more {sender}texts. Reply START if you'd like to text with us again. "
-        "If you ever need help right away, call or text 988, or call 911."
-    )
-
-
-def start_confirmation(contact: Optional[Contact] = None) -> str:
-    sender = f" from {contact.program_name}" if contact else ""
-    return (
-        f"Welcome back. You'll get texts{sender} again. What can I help you with? "
-        "Reply HELP for help, STOP to opt out."
-    )
-
-
-def trouble_reply(contact: Contact) -> str:
-    """When our side failed before the message could be kept: nothing is promised."""
-    return (
-        f"Sorry, something went wrong on our side. Please try again in a few minutes.{_call_us(contact)} "
-        "If you're in danger, call 911, or call or text 988."
-    )
-
-
-def media_only_reply() -> str:
-    return (
-        "Sorry, I can only read text, not pictures or files. Please type your message. "
-        "If you're in danger, call 911, or call or text 988."
-    )
-
-
 # -- buttons -----------------------------------------------------------------
 def _title(button: Mapping[str, str]) -> str:
     return " ".join(str(button.get("title") or button.get("payload") or "").split())
@@ -245,8 +227,9 @@ def _split(text: str, limit: int, length: Callable[[str], int], level: int) -> L
     position = 0
     for match in pattern.finditer(text):
         if match.start() > position:
-            pieces.extend(_with_last_sep(_split(text[position:match.start()], limit, length, level + 1),
-                                         match.group(0)))
+            pieces.extend(
+                _with_last_sep(_split(text[position : match.start()], limit, length, level + 1), match.group(0))
+            )
         position = match.end()
     if position < len(text):
         pieces.extend(_split(text[position:], limit, length, level + 1))

@@ -37,8 +37,9 @@ import jinja2
 import socketio
 from aiohttp import web
 
-from bot.router import Inbound, Reply
+from bot.turn import Inbound, Reply
 from bot.web_keys import DELIVERIES, METRICS, ROUTER
+from core import wording
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +64,6 @@ STATIC = PACKAGE / "static"
 NODE_MODULES = PACKAGE.parent / "node_modules"
 SOCKET_IO_CLIENT = NODE_MODULES / "socket.io-client" / "dist" / "socket.io.min.js"
 
-FALLBACK_REPLY = (
-    "Sorry, something went wrong on our side and I could not read that. Please try again in a moment. "
-    "If you are in danger, call 911, or call or text 988."
-)
 
 WEBCHAT: "web.AppKey[WebChat]" = web.AppKey("webchat")
 
@@ -260,7 +257,7 @@ class WebChat:
                     # The router answers crises before anything that can fail;
                     # this is for the rest, so nobody is left without a word.
                     log.exception("web chat: the router failed on a message")
-                    replies = [Reply(text=FALLBACK_REPLY, author="system")]
+                    replies = [Reply(text=wording.FALLBACK_REPLY, author="system")]
                 for reply in replies:
                     await self.send(session_id, reply)
         finally:
@@ -294,11 +291,15 @@ async def page(request: web.Request) -> web.Response:
         except Exception:
             log.exception("web chat: could not read the program's contact details")
     phone = getattr(contact, "phone", None)
-    html = request.app[TEMPLATE_ENV].get_template("index.html").render(
-        program_name=getattr(contact, "program_name", None) or "our program",
-        phone=phone,
-        phone_href=re.sub(r"[^0-9+]", "", phone or ""),
-        phone_hours=getattr(contact, "phone_hours", None),
+    html = (
+        request.app[TEMPLATE_ENV]
+        .get_template("index.html")
+        .render(
+            program_name=getattr(contact, "program_name", None) or "our program",
+            phone=phone,
+            phone_href=re.sub(r"[^0-9+]", "", phone or ""),
+            phone_hours=getattr(contact, "phone_hours", None),
+        )
     )
     return web.Response(text=html, content_type="text/html", headers=PAGE_HEADERS)
 
@@ -340,8 +341,11 @@ async def _hang_up(app: web.Application) -> None:
     await sio.shutdown()
 
 
-def setup(app: web.Application, history: HistoryLoader = stored_history) -> WebChat:
-    """Attach the socket.io endpoint at /socket.io/, the page at / and its assets."""
+def attach(app: web.Application, history: HistoryLoader = stored_history) -> WebChat:
+    """The socket.io endpoint at /socket.io/ (python-socketio mounts it), and the chat as a deliverer.
+
+    The page at / and its assets are mounted by `bot.app` with the other routes.
+    """
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
         # Same origin only (python-engineio's default when None): the page
@@ -357,9 +361,7 @@ def setup(app: web.Application, history: HistoryLoader = stored_history) -> WebC
     app[TEMPLATE_ENV] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined
     )
-    app.router.add_get("/", page)
-    app.router.add_get("/chat/vendor/socket.io.min.js", socket_io_client)
-    app.router.add_static("/chat/assets/", STATIC, show_index=False, follow_symlinks=False)
-    app.on_startup.append(_register_delivery)
-    app.on_shutdown.append(_hang_up)
+    # aiohttp 3.9 types its signals wrongly; these are plain (app) -> awaitable handlers.
+    app.on_startup.append(_register_delivery)  # type: ignore[arg-type]
+    app.on_shutdown.append(_hang_up)  # type: ignore[arg-type]
     return chat

@@ -1,22 +1,54 @@
-"""The staff console at /console: queue, conversations, review, dashboard.
+"""The staff console: an aiohttp sub-app mounted at /console.
 
-Each section is a module with a `setup(app)` that adds its routes; the
-security module goes first because its middleware guards all of them.
+Every console route is listed here. The sub-app's own middlewares guard all
+of them and nothing else: encrypted cookie sessions, then the CSRF and
+same-origin check (`sessions.protect`); each handler says who may see it
+(`staff_only`, `admin_only`). Paths below are relative to /console.
 """
 
 from __future__ import annotations
 
-import importlib
+from datetime import tzinfo
+from typing import Callable
 
 from aiohttp import web
 
-from bot.console import security
-
-SECTIONS = ("bot.console.auth", "bot.console.live", "bot.console.desk", "bot.console.review", "bot.console.corrections",
-            "bot.console.dashboard",)
+from bot.config import Settings
+from bot.console import auth, dashboard, desk, live, pages, review, sessions, teaching
 
 
-def setup(app: web.Application) -> None:
-    security.setup(app)
-    for name in SECTIONS:
-        importlib.import_module(name).setup(app)
+def create_app(settings: Settings, zone: Callable[[], tzinfo]) -> web.Application:
+    """`zone` is asked at render time: the program profile is read when the gateway starts."""
+    console = web.Application()
+    sessions.setup(console, settings)
+    console[pages.TEMPLATE_ENV] = pages.template_env(zone)
+    teaching.add_topics(console)
+    console.add_routes(
+        [
+            # signing in
+            web.get("/login", auth.login_page),
+            web.post("/login", auth.login),
+            web.post("/logout", auth.logout),
+            web.get("/password", auth.password_page),
+            web.post("/password", auth.change_password),
+            # the queue and a conversation
+            web.get("", desk.queue_page),
+            web.get("/", desk.queue_page),
+            web.get("/live", live.socket),
+            web.get("/conversations/{id}", desk.conversation_page),
+            web.get("/conversations/{id}/timeline", desk.timeline_fragment),
+            web.post("/handoffs/{handoff_id}/claim", desk.claim),
+            web.post("/conversations/{id}/reply", desk.reply),
+            web.post("/conversations/{id}/transfer", desk.transfer),
+            web.post("/conversations/{id}/resolve", desk.resolve),
+            web.post("/conversations/{id}/hand-back", desk.hand_back),
+            # teaching the assistant
+            web.post(r"/messages/{id:\d+}/correction", teaching.correct),
+            # looking back
+            web.get("/search", review.search_page),
+            web.get("/audit", review.audit_page),
+            web.get("/dashboard", dashboard.page),
+            web.static("/assets/", pages.STATIC, show_index=False, follow_symlinks=False),
+        ]
+    )
+    return console

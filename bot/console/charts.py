@@ -75,8 +75,10 @@ def _open(chart_id: str, title: str, desc: str, height: float, width: float = WI
 
 def _empty(chart_id: str, title: str, height: float = 120, width: float = WIDTH) -> str:
     parts = _open(chart_id, title, EMPTY, height, width)
-    parts.append(f'<text class="empty" x="{width / 2:g}" y="{height / 2:g}" text-anchor="middle" '
-                 f'fill="{MUTED}" font-size="14">{EMPTY}</text>')
+    parts.append(
+        f'<text class="empty" x="{width / 2:g}" y="{height / 2:g}" text-anchor="middle" '
+        f'fill="{MUTED}" font-size="14">{EMPTY}</text>'
+    )
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -87,7 +89,11 @@ def _summary(labels: Sequence[str], totals: Sequence[float]) -> str:
 
 
 def stacked_bars(
-    chart_id: str, title: str, labels: Sequence[str], series: Sequence[Series], y_label: str = "",
+    chart_id: str,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    y_label: str = "",
 ) -> str:
     """Vertical bars, one per label (a day), each stacked from its series' values bottom up."""
     if not labels or not series or any(len(s.values) != len(labels) for s in series):
@@ -110,22 +116,26 @@ def stacked_bars(
     tick = 0.0
     while tick <= top + 1e-9:
         y = base - tick / top * plot_h
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{number(y)}" y2="{number(y)}" '
-                     f'stroke="{GRID}" stroke-width="1"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{number(y + 4)}" text-anchor="end" fill="{MUTED}">'
-                     f'{number(tick)}</text>')
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{number(y)}" y2="{number(y)}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+        )
+        parts.append(f'<text x="{LEFT - 6}" y="{number(y + 4)}" text-anchor="end" fill="{MUTED}">{number(tick)}</text>')
         tick += step
     if y_label:
         middle = TOP + plot_h / 2
-        parts.append(f'<text x="12" y="{number(middle)}" text-anchor="middle" fill="{MUTED}" '
-                     f'transform="rotate(-90 12 {number(middle)})">{escape(y_label)}</text>')
+        parts.append(
+            f'<text x="12" y="{number(middle)}" text-anchor="middle" fill="{MUTED}" '
+            f'transform="rotate(-90 12 {number(middle)})">{escape(y_label)}</text>'
+        )
     every = label_every(len(labels))
     for i, label in enumerate(labels):
         # Count the labels back from the last one, so today is always named.
         if (len(labels) - 1 - i) % every == 0:
             x = LEFT + slot * (i + 0.5)
-            parts.append(f'<text x="{number(x)}" y="{base + 16}" text-anchor="middle" fill="{MUTED}">'
-                         f'{escape(label)}</text>')
+            parts.append(
+                f'<text x="{number(x)}" y="{base + 16}" text-anchor="middle" fill="{MUTED}">{escape(label)}</text>'
+            )
     parts.append("</g>")
 
     # Bars.
@@ -140,9 +150,11 @@ def stacked_bars(
             h = value / top * plot_h
             y -= h
             name = f"{s.name}: " if len(series) > 1 else ""
-            parts.append(f'<rect class="bar" x="{number(x)}" y="{number(y)}" width="{number(bar_w)}" '
-                         f'height="{number(h)}" fill="{_attr(s.color)}" data-value="{number(value)}">'
-                         f'<title>{escape(label)}: {escape(name)}{number(value)}</title></rect>')
+            parts.append(
+                f'<rect class="bar" x="{number(x)}" y="{number(y)}" width="{number(bar_w)}" '
+                f'height="{number(h)}" fill="{_attr(s.color)}" data-value="{number(value)}">'
+                f"<title>{escape(label)}: {escape(name)}{number(value)}</title></rect>"
+            )
     parts.append("</g>")
 
     if len(series) > 1:
@@ -157,8 +169,9 @@ def stacked_bars(
     return "\n".join(parts)
 
 
-def bar_chart(chart_id: str, title: str, labels: Sequence[str], values: Sequence[float], y_label: str = "",
-              color: str = ACCENT) -> str:
+def bar_chart(
+    chart_id: str, title: str, labels: Sequence[str], values: Sequence[float], y_label: str = "", color: str = ACCENT
+) -> str:
     """Vertical bars, one per label."""
     return stacked_bars(chart_id, title, labels, [Series(y_label or title, values, color)], y_label)
 
@@ -169,14 +182,15 @@ ROW = 26
 LABEL_CHARS = 24
 
 
-def horizontal_bars(chart_id: str, title: str, labels: Sequence[str], values: Sequence[float],
-                    color: str = ACCENT) -> str:
+def horizontal_bars(
+    chart_id: str, title: str, labels: Sequence[str], values: Sequence[float], color: str = ACCENT
+) -> str:
     """One bar per label, longest first as given; for topics and screen levels."""
     if len(labels) != len(values):
         raise ValueError("one value per label")
     if not labels or max(values) <= 0:
         return _empty(chart_id, title, width=HWIDTH)
-    shown = [label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…" for label in labels]
+    shown = [label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…" for label in labels]
     left = 12 + 7 * max(len(label) for label in shown)
     right = 48
     height = TOP + ROW * len(labels) + 8
@@ -190,9 +204,11 @@ def horizontal_bars(chart_id: str, title: str, labels: Sequence[str], values: Se
         w = value / top * plot_w if value > 0 else 0
         parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" fill="{INK}">{escape(short)}</text>')
         if w:
-            parts.append(f'<rect class="bar" x="{left}" y="{y + 4}" width="{number(w)}" height="{ROW - 8}" '
-                         f'fill="{_attr(color)}" data-value="{number(value)}">'
-                         f'<title>{escape(label)}: {number(value)}</title></rect>')
+            parts.append(
+                f'<rect class="bar" x="{left}" y="{y + 4}" width="{number(w)}" height="{ROW - 8}" '
+                f'fill="{_attr(color)}" data-value="{number(value)}">'
+                f"<title>{escape(label)}: {number(value)}</title></rect>"
+            )
         parts.append(f'<text x="{number(left + w + 6)}" y="{y + 17}" fill="{INK}">{number(value)}</text>')
     parts.append("</g>")
     parts.append("</svg>")

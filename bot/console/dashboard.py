@@ -1,4 +1,4 @@
-"""The supervisor's dashboard at /console/dashboard, and the same figures as JSON at /api/dashboard."""
+"""The supervisor's dashboard at /console/dashboard (the same figures are at /api/dashboard)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,19 @@ from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
-from actions.screen_messages import SHORT_NAMES
-from bot.api import json_dumps
 from bot.console import charts
-from bot.console.security import audit, render, staff_only
+from bot.console.pages import render
+from bot.console.sessions import audit, staff_only
 from bot.store import stats
 from bot.store.models import PRIORITIES
 from bot.web_keys import DB, ZONE
+from core.care_levels import SHORT_NAMES
 
 PRIORITY_COLORS = {"normal": charts.ACCENT, "urgent": charts.URGENT, "crisis": charts.CRISIS}
 
 
 # -- words and numbers for staff -----------------------------------------------------------------
+
 
 def day_label(day: date) -> str:
     return f"{day:%b} {day.day}"
@@ -67,31 +68,66 @@ def page_context(data: Dict[str, Any]) -> Dict[str, Any]:
         {"name": "Crisis handoffs", "value": str(data["crisis_handoffs"]), "note": ""},
         {"name": "Median wait for a person", "value": duration(wait["median_seconds"]), "note": ""},
         {"name": "9 in 10 waited at most", "value": duration(wait["p90_seconds"]), "note": ""},
-        {"name": "Not understood", "value": percent(fallback["fallbacks"], fallback["messages"]),
-         "note": f"{fallback['fallbacks']} of {fallback['messages']} messages" if fallback["messages"] else ""},
-        {"name": "Waiting now", "value": str(waiting_now),
-         "note": f"longest {duration(wait['longest_waiting_seconds'])}" if waiting_now else ""},
+        {
+            "name": "Not understood",
+            "value": percent(fallback["fallbacks"], fallback["messages"]),
+            "note": f"{fallback['fallbacks']} of {fallback['messages']} messages" if fallback["messages"] else "",
+        },
+        {
+            "name": "Waiting now",
+            "value": str(waiting_now),
+            "note": f"longest {duration(wait['longest_waiting_seconds'])}" if waiting_now else "",
+        },
     ]
-    day_rows = [[day, c["count"], *(h[p] for p in PRIORITIES), h["total"]]
-                for day, c, h in zip(days, conversations, handoffs)]
+    day_rows = [
+        [day, c["count"], *(h[p] for p in PRIORITIES), h["total"]] for day, c, h in zip(days, conversations, handoffs)
+    ]
     per_day = [
-        figure("Conversations started per day", ["Day", "Conversations"], [r[:2] for r in day_rows],
-               charts.bar_chart("chart-conversations", "Conversations started per day", days,
-                                [r["count"] for r in conversations], y_label="conversations")),
-        figure("Handoffs per day, by priority", ["Day", *(p.capitalize() for p in PRIORITIES), "All"],
-               [[r[0], *r[2:]] for r in day_rows],
-               charts.stacked_bars("chart-handoffs", "Handoffs per day, by priority", days,
-                                   [charts.Series(p, [r[p] for r in handoffs], PRIORITY_COLORS[p])
-                                    for p in PRIORITIES], y_label="handoffs")),
+        figure(
+            "Conversations started per day",
+            ["Day", "Conversations"],
+            [r[:2] for r in day_rows],
+            charts.bar_chart(
+                "chart-conversations",
+                "Conversations started per day",
+                days,
+                [r["count"] for r in conversations],
+                y_label="conversations",
+            ),
+        ),
+        figure(
+            "Handoffs per day, by priority",
+            ["Day", *(p.capitalize() for p in PRIORITIES), "All"],
+            [[r[0], *r[2:]] for r in day_rows],
+            charts.stacked_bars(
+                "chart-handoffs",
+                "Handoffs per day, by priority",
+                days,
+                [charts.Series(p, [r[p] for r in handoffs], PRIORITY_COLORS[p]) for p in PRIORITIES],
+                y_label="handoffs",
+            ),
+        ),
     ]
     asked = [
-        figure("Top topics", ["Topic", "Messages"], [[r["topic"], r["count"]] for r in topics],
-               charts.horizontal_bars("chart-topics", "Top topics", [r["topic"] for r in topics],
-                                      [r["count"] for r in topics])),
-        figure("Screens by suggested level", ["Suggested level", "Screens"],
-               [[level_name(r["level"]), r["count"]] for r in levels],
-               charts.horizontal_bars("chart-levels", "Screens by suggested level",
-                                      [level_name(r["level"]) for r in levels], [r["count"] for r in levels])),
+        figure(
+            "Top topics",
+            ["Topic", "Messages"],
+            [[r["topic"], r["count"]] for r in topics],
+            charts.horizontal_bars(
+                "chart-topics", "Top topics", [r["topic"] for r in topics], [r["count"] for r in topics]
+            ),
+        ),
+        figure(
+            "Screens by suggested level",
+            ["Suggested level", "Screens"],
+            [[level_name(r["level"]), r["count"]] for r in levels],
+            charts.horizontal_bars(
+                "chart-levels",
+                "Screens by suggested level",
+                [level_name(r["level"]) for r in levels],
+                [r["count"] for r in levels],
+            ),
+        ),
     ]
     return {"data": data, "headline": headline, "claimed": wait["claimed"], "per_day": per_day, "asked": asked}
 
@@ -103,9 +139,12 @@ def figure(caption: str, headers: List[str], rows: List[List[Any]], svg: str) ->
 
 # -- handlers -----------------------------------------------------------------------------------
 
+
 async def figures(request: web.Request, days: int) -> Dict[str, Any]:
     """The dashboard's figures, days counted in the program's time zone."""
-    return await request.app[DB].run(functools.partial(stats.dashboard, days=days, zone=request.app[ZONE]))
+    return await request.config_dict[DB].run(
+        functools.partial(stats.dashboard, days=days, zone=request.config_dict[ZONE])
+    )
 
 
 @staff_only
@@ -118,17 +157,3 @@ async def page(request: web.Request) -> web.Response:
     data = await figures(request, days)
     await audit(request, "view_dashboard", detail=f"days={days}")
     return await render(request, "dashboard.html", error=None, days_value=str(days), **page_context(data))
-
-
-async def api(request: web.Request) -> web.Response:
-    """Behind the API's bearer token (bot.api's middleware guards every /api/ path)."""
-    try:
-        days = stats.parse_days(request.query.get("days"))
-    except ValueError as exc:
-        return web.json_response({"error": str(exc)}, status=400)
-    return web.json_response(await figures(request, days), dumps=json_dumps)
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/console/dashboard", page)
-    app.router.add_get("/api/dashboard", api)

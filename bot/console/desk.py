@@ -12,12 +12,12 @@ from typing import Any, Dict
 
 from aiohttp import web
 
-from bot.api import json_dumps
-from bot.console.corrections import TOPICS
-from bot.console.security import STAFF, audit, flash, render, staff_only
+from bot.console.pages import flash, render
+from bot.console.sessions import STAFF, audit, staff_only
+from bot.console.teaching import TOPICS
 from bot.store import queue as queue_store
 from bot.store import staff as staff_store
-from bot.web_keys import DB, ROUTER
+from bot.web_keys import DB, HANDOFFS
 
 MAX_REPLY = 1600  # ten SMS segments; a longer message belongs in a call
 MAX_NOTE = 2000
@@ -29,18 +29,14 @@ def conversation_path(conversation_id: str) -> str:
 
 @staff_only
 async def queue_page(request: web.Request) -> web.Response:
-    queue = await request.app[DB].run(queue_store.queue_snapshot)
+    queue = await request.config_dict[DB].run(queue_store.queue_snapshot)
     return await render(request, "queue.html", queue=queue)
 
 
-async def queue_api(request: web.Request) -> web.Response:
-    """GET /api/queue for integrations (bearer token); addresses masked as in the console."""
-    return web.json_response({"queue": await request.app[DB].run(queue_store.queue_snapshot)}, dumps=json_dumps)
-
-
 async def _view(request: web.Request) -> Dict[str, Any]:
-    view = await request.app[DB].run(
-        queue_store.conversation_view, request.match_info["id"], request[STAFF]["username"])
+    view = await request.config_dict[DB].run(
+        queue_store.conversation_view, request.match_info["id"], request[STAFF]["username"]
+    )
     if view is None:
         raise web.HTTPNotFound(text="There is no such conversation.")
     return view
@@ -50,10 +46,14 @@ async def _view(request: web.Request) -> Dict[str, Any]:
 async def conversation_page(request: web.Request) -> web.Response:
     view = await _view(request)
     await audit(request, "read_transcript", view["conversation"]["id"])
-    colleagues = [m for m in await request.app[DB].run(staff_store.list_staff, True)
-                  if m["username"] != request[STAFF]["username"]]
-    return await render(request, "conversation.html", view=view, colleagues=colleagues,
-                        topics=_topics(request), max_reply=MAX_REPLY)
+    colleagues = [
+        m
+        for m in await request.config_dict[DB].run(staff_store.list_staff, True)
+        if m["username"] != request[STAFF]["username"]
+    ]
+    return await render(
+        request, "conversation.html", view=view, colleagues=colleagues, topics=_topics(request), max_reply=MAX_REPLY
+    )
 
 
 @staff_only
@@ -65,7 +65,7 @@ async def timeline_fragment(request: web.Request) -> web.Response:
 
 
 def _topics(request: web.Request):
-    return request.app.get(TOPICS, [])
+    return request.config_dict.get(TOPICS, [])
 
 
 # -- actions ---------------------------------------------------------------------
@@ -80,15 +80,17 @@ async def claim(request: web.Request) -> web.Response:
     except ValueError:
         raise web.HTTPNotFound(text="There is no such ticket.") from None
     member = request[STAFF]
-    handoff = await request.app[DB].run(queue_store.ticket, handoff_id)
+    handoff = await request.config_dict[DB].run(queue_store.ticket, handoff_id)
     if handoff is None:
         raise web.HTTPNotFound(text="There is no such ticket.")
     conversation_id = handoff["conversation_id"]
-    if await request.app[ROUTER].claim(handoff_id, conversation_id, member["username"], member["display_name"]):
+    if await request.config_dict[HANDOFFS].claim(
+        handoff_id, conversation_id, member["username"], member["display_name"]
+    ):
         await audit(request, "claim", conversation_id, f"ticket {handoff_id}")
         await flash(request, "You have this conversation. The visitor has been told you joined.")
     else:
-        current = await request.app[DB].run(queue_store.ticket, handoff_id)
+        current = await request.config_dict[DB].run(queue_store.ticket, handoff_id) or handoff
         holder = current.get("claimed_by_name") or current.get("claimed_by") or "someone else"
         await audit(request, "claim_lost", conversation_id, f"ticket {handoff_id} held by {current.get('claimed_by')}")
         if current["status"] != "claimed":
@@ -128,23 +130,37 @@ async def reply(request: web.Request) -> web.Response:
         raise _back(conversation["id"])
     if conversation["channel"] == "sms" and conversation["opted_out"]:
         await audit(request, "reply_refused", conversation["id"], "number opted out")
-        await flash(request, "Not sent: this number has opted out of texts (STOP). We must not text it. "
-                             "If they left a call-back number, call them instead.", "error")
+        await flash(
+            request,
+            "Not sent: this number has opted out of texts (STOP). We must not text it. "
+            "If they left a call-back number, call them instead.",
+            "error",
+        )
         raise _back(conversation["id"])
     member = request[STAFF]
-    delivered = await request.app[ROUTER].staff_says(conversation["id"], member["display_name"], text)
+    delivered = await request.config_dict[HANDOFFS].staff_says(conversation["id"], member["display_name"], text)
     await audit(request, "reply", conversation["id"], "delivered" if delivered else "not delivered")
     if delivered:
         await flash(request, "Sent.")
     elif conversation["channel"] == "web":
-        await flash(request, "Saved, but the visitor's chat page is not open right now. "
-                             "They will see it if they come back to the page.", "notice")
+        await flash(
+            request,
+            "Saved, but the visitor's chat page is not open right now. They will see it if they come back to the page.",
+            "notice",
+        )
     elif conversation["channel"] == "sms":
-        await flash(request, "The text could not be sent (see the gateway log). It is in the transcript; "
-                             "try again, or call if they left a number.", "error")
+        await flash(
+            request,
+            "The text could not be sent (see the gateway log). It is in the transcript; "
+            "try again, or call if they left a number.",
+            "error",
+        )
     else:
-        await flash(request, "Saved. This visitor uses the REST API; their app shows it when it reads the "
-                             "conversation.", "notice")
+        await flash(
+            request,
+            "Saved. This visitor uses the REST API; their app shows it when it reads the conversation.",
+            "notice",
+        )
     raise _back(conversation["id"])
 
 
@@ -153,11 +169,13 @@ async def transfer(request: web.Request) -> web.Response:
     view = await _held(request, admin_may=True)
     conversation_id = view["conversation"]["id"]
     target = str((await request.post()).get("to", "")).strip()
-    colleague = await request.app[DB].run(staff_store.get, target) if target else None
+    colleague = await request.config_dict[DB].run(staff_store.get, target) if target else None
     if colleague is None or not colleague["active"]:
         await flash(request, "Choose an active colleague to transfer to.", "error")
         raise _back(conversation_id)
-    problem = await request.app[ROUTER].transfer(conversation_id, colleague["username"], colleague["display_name"])
+    problem = await request.config_dict[HANDOFFS].transfer(
+        conversation_id, colleague["username"], colleague["display_name"]
+    )
     if problem:
         await flash(request, problem, "error")
     else:
@@ -174,7 +192,7 @@ async def resolve(request: web.Request) -> web.Response:
     if not note:
         await flash(request, "Add a short note on how it ended before resolving.", "error")
         raise _back(conversation_id)
-    await request.app[ROUTER].close(conversation_id, request[STAFF]["display_name"], note[:MAX_NOTE])
+    await request.config_dict[HANDOFFS].close(conversation_id, request[STAFF]["display_name"], note[:MAX_NOTE])
     await audit(request, "resolve", conversation_id, note[:200])
     await flash(request, "Resolved. The visitor was told how to reach us again.")
     raise web.HTTPSeeOther("/console")
@@ -185,20 +203,7 @@ async def hand_back(request: web.Request) -> web.Response:
     view = await _held(request, admin_may=True)
     conversation_id = view["conversation"]["id"]
     note = str((await request.post()).get("note", "")).strip()[:MAX_NOTE] or None
-    await request.app[ROUTER].hand_back(conversation_id, note)
+    await request.config_dict[HANDOFFS].hand_back(conversation_id, note)
     await audit(request, "hand_back", conversation_id, note or "")
     await flash(request, "The assistant has the conversation again.")
     raise web.HTTPSeeOther("/console")
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/console", queue_page)
-    app.router.add_get("/console/", queue_page)
-    app.router.add_get("/api/queue", queue_api)
-    app.router.add_get("/console/conversations/{id}", conversation_page)
-    app.router.add_get("/console/conversations/{id}/timeline", timeline_fragment)
-    app.router.add_post("/console/handoffs/{handoff_id}/claim", claim)
-    app.router.add_post("/console/conversations/{id}/reply", reply)
-    app.router.add_post("/console/conversations/{id}/transfer", transfer)
-    app.router.add_post("/console/conversations/{id}/resolve", resolve)
-    app.router.add_post("/console/conversations/{id}/hand-back", hand_back)

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, AsyncIterator, Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, Optional, Set
 
 from aiohttp import WSMsgType, web
 
-from bot.api import json_dumps
-from bot.console.security import STAFF, same_origin, staff_only
+from bot.console.sessions import STAFF, same_origin, staff_only
+from bot.json_text import json_dumps
 from bot.store import queue as queue_store
-from bot.store import staff as staff_store
 from bot.store.database import Database
-from bot.web_keys import DB, ROUTER
+from bot.web_keys import LIVE
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +61,7 @@ class LiveFeed:
                 log.exception("console live feed: could not read or push the queue")
 
     async def publish(self, force: bool = False) -> None:
-        queue, latest, changed, active = await self.db.run(_changes, self._last_message_id)
+        queue, latest, changed, active = await self.db.run(queue_store.changes_since, self._last_message_id)
         await self._drop_inactive(active)
         queue_json = json_dumps(queue)
         messages_changed = latest != self._last_message_id
@@ -87,20 +86,8 @@ class LiveFeed:
                 self.sockets.pop(ws, None)
 
     async def snapshot(self) -> Dict[str, Any]:
-        queue, _, _, _ = await self.db.run(_changes, None)
+        queue, _, _, _ = await self.db.run(queue_store.changes_since, None)
         return {"type": "update", "queue": queue, "changed_conversations": []}
-
-
-def _changes(s, after_message_id: Optional[int]) -> Tuple[List[Dict[str, Any]], int, List[str], Set[str]]:
-    """The queue, the newest message id, conversations with messages since the last look, active staff."""
-    latest = queue_store.latest_message_id(s)
-    changed = (queue_store.conversations_with_messages_after(s, after_message_id)
-               if after_message_id is not None and latest != after_message_id else [])
-    active = {m["username"] for m in staff_store.list_staff(s, active_only=True)}
-    return queue_store.queue_snapshot(s), latest, changed, active
-
-
-LIVE: "web.AppKey[LiveFeed]" = web.AppKey("console_live")
 
 
 @staff_only
@@ -108,7 +95,7 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     # Browsers send Origin on websockets; a page on another site must not ride our cookie.
     if not same_origin(request, origin_required=True):
         raise web.HTTPForbidden(text="Cross-site websocket refused.")
-    feed = request.app[LIVE]
+    feed = request.config_dict[LIVE]
     ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)
     await ws.prepare(request)
     feed.sockets[ws] = request[STAFF]["username"]
@@ -122,27 +109,8 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     return ws
 
 
-async def feed_context(app: web.Application) -> AsyncIterator[None]:
-    """Runs after the store and router exist (registered after `resources`)."""
-    feed = LiveFeed(app[DB])
-    app[LIVE] = feed
-    router = app[ROUTER]
-    router.staff_online = feed.staff_online
-    router.notify = feed.notify
-    task = asyncio.create_task(feed.run(), name="console-live-feed")
-    yield
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
-
-
 async def hang_up(app: web.Application) -> None:
     # Open sockets would otherwise hold a shutdown until they time out.
     feed = app.get(LIVE)
     for ws in list(feed.sockets if feed else ()):
         await ws.close(code=1001, message=b"server shutting down")
-
-
-def setup(app: web.Application) -> None:
-    app.router.add_get("/console/live", socket)
-    app.cleanup_ctx.append(feed_context)
-    app.on_shutdown.append(hang_up)

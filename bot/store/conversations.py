@@ -14,7 +14,6 @@ from typing import Any, Dict, List, Optional, Tuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import waiting
 from bot.store import repository as repo
 from bot.store.models import Conversation, Handoff, Message
 
@@ -41,7 +40,11 @@ def record_visitor_message(
 
 
 def record_reply(
-    s: Session, conversation_id: str, author: str, text: str, payload: Optional[Dict[str, Any]] = None,
+    s: Session,
+    conversation_id: str,
+    author: str,
+    text: str,
+    payload: Optional[Dict[str, Any]] = None,
     staff_name: Optional[str] = None,
 ) -> None:
     repo.add_message(s, s.get(Conversation, conversation_id), author, text, payload=payload, staff_name=staff_name)
@@ -64,7 +67,11 @@ def address_of(s: Session, conversation_id: str) -> Optional[Tuple[str, str]]:
 
 
 def request_person(
-    s: Session, conversation_id: str, reason: str, priority: str, summary: str,
+    s: Session,
+    conversation_id: str,
+    reason: str,
+    priority: str,
+    summary: str,
     screen_result: Optional[Dict[str, Any]] = None,
 ) -> Dict[str, Any]:
     """Open (or raise the priority of) the conversation's handoff; the visitor now waits."""
@@ -118,49 +125,20 @@ def handoffs_of(s: Session, conversation_id: str) -> List[Dict[str, Any]]:
     return [repo.handoff_as_dict(h) for h in repo.handoffs_for_conversation(s, conversation_id)]
 
 
-def is_opted_out(s: Session, channel: str, address: str) -> bool:
-    conversation = repo.find_conversation(s, channel, address)
-    return bool(conversation and conversation.opted_out)
-
-
-def set_opt_out(s: Session, channel: str, address: str, opted_out: bool, channel_message_id: str, text: str) -> bool:
-    """Record a STOP or START; True when it changed the number's state."""
-    conversation = repo.get_or_create_conversation(s, channel, address)
-    if repo.add_message(s, conversation, "visitor", text, channel_message_id=channel_message_id) is None:
-        return False  # a retry of the same keyword
-    changed = bool(conversation.opted_out) != opted_out
-    repo.set_opt_out(s, conversation, opted_out)
-    return changed
-
-
-def last_button_mapping(s: Session, channel: str, address: str) -> Optional[Dict[str, str]]:
-    """Digit -> payload for the buttons of the last bot message, if it had any."""
-    conversation = repo.find_conversation(s, channel, address)
-    if conversation is None:
-        return None
-    last = s.execute(
-        select(Message)
-        .where(Message.conversation_id == conversation.id, Message.author.in_(("bot", "system", "staff")))
-        .order_by(Message.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    buttons = ((last.payload or {}).get("buttons") if last else None) or []
-    return {str(i): b["payload"] for i, b in enumerate(buttons, start=1)} or None
-
-
-def claim(s: Session, handoff_id: int, staff: str, display_name: Optional[str] = None) -> bool:
-    """Staff (a username) take the ticket; only one of two simultaneous claims wins."""
+def claim(s: Session, handoff_id: int, staff: str, line: Optional[str] = None) -> bool:
+    """Staff (a username) take the ticket; only one of two simultaneous claims wins. `line` goes in the transcript."""
     if not repo.claim_handoff(s, handoff_id, staff):
         return False
     handoff = s.get(Handoff, handoff_id)
     s.refresh(handoff)
     repo.set_mode(s, handoff.conversation, "human")
-    repo.add_message(s, handoff.conversation, "system", waiting.joined(display_name or staff))
+    if line:
+        repo.add_message(s, handoff.conversation, "system", line)
     return True
 
 
-def hand_back(s: Session, conversation_id: str, note: Optional[str] = None) -> bool:
-    """Staff return the visitor to the assistant; the ticket is resolved."""
+def hand_back(s: Session, conversation_id: str, note: Optional[str] = None, line: Optional[str] = None) -> bool:
+    """Staff return the visitor to the assistant; the ticket is resolved. `line` goes in the transcript."""
     conversation = s.get(Conversation, conversation_id)
     if conversation is None:
         return False
@@ -168,10 +146,14 @@ def hand_back(s: Session, conversation_id: str, note: Optional[str] = None) -> b
     if handoff is not None:
         repo.resolve_handoff(s, handoff.id, note)
     repo.set_mode(s, conversation, "bot")
+    if line:
+        repo.add_message(s, conversation, "system", line)
     return True
 
 
-def transfer(s: Session, conversation_id: str, to_username: str, to_display_name: str) -> Optional[str]:
+def transfer(
+    s: Session, conversation_id: str, to_username: str, to_display_name: str, line: Optional[str] = None
+) -> Optional[str]:
     """Give a claimed conversation to a colleague; the visitor hears who is taking over. A problem, or None."""
     handoff = repo.active_handoff(s, conversation_id)
     if handoff is None or handoff.status != "claimed":
@@ -179,11 +161,12 @@ def transfer(s: Session, conversation_id: str, to_username: str, to_display_name
     if handoff.claimed_by == to_username:
         return f"{to_display_name} already holds this conversation."
     handoff.claimed_by = to_username
-    repo.add_message(s, handoff.conversation, "system", waiting.taking_over(to_display_name))
+    if line:
+        repo.add_message(s, handoff.conversation, "system", line)
     return None
 
 
-def close(s: Session, conversation_id: str, note: str) -> bool:
+def close(s: Session, conversation_id: str, note: str, line: Optional[str] = None) -> bool:
     """Resolve the conversation's ticket with a note; the next message starts again with the assistant."""
     conversation = s.get(Conversation, conversation_id)
     handoff = repo.active_handoff(s, conversation_id)
@@ -191,6 +174,8 @@ def close(s: Session, conversation_id: str, note: str) -> bool:
         return False
     repo.resolve_handoff(s, handoff.id, note)
     repo.set_mode(s, conversation, "closed")
+    if line:
+        repo.add_message(s, conversation, "system", line)
     return True
 
 
@@ -200,11 +185,17 @@ def take_due_crisis_reminders(s: Session, waiting_since: datetime, text: str) ->
     Each is marked and the message recorded here, in one transaction, so two
     gateways never both send it; returns (channel, address) to deliver to.
     """
-    due = s.execute(
-        select(Handoff).where(
-            Handoff.status == "open", Handoff.crisis_lines_repeated.is_(False), Handoff.created_at <= waiting_since
-        ).with_for_update(skip_locked=True)
-    ).scalars().all()
+    due = (
+        s.execute(
+            select(Handoff)
+            .where(
+                Handoff.status == "open", Handoff.crisis_lines_repeated.is_(False), Handoff.created_at <= waiting_since
+            )
+            .with_for_update(skip_locked=True)
+        )
+        .scalars()
+        .all()
+    )
     targets = []
     for handoff in due:
         handoff.crisis_lines_repeated = True
@@ -214,6 +205,7 @@ def take_due_crisis_reminders(s: Session, waiting_since: datetime, text: str) ->
 
 
 # -- what the assistant understood (for the dashboard) ------------------------
+
 
 def latest_visitor_message_id(s: Session, conversation_id: str) -> Optional[int]:
     return s.execute(

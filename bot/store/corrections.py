@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.store import audit
 from bot.store.models import Correction, Message, utcnow
 
 
@@ -22,13 +23,23 @@ class CorrectionError(ValueError):
 
 def correction_as_dict(c: Correction) -> Dict[str, Any]:
     return {
-        "id": c.id, "message_id": c.message_id, "conversation_id": c.conversation_id, "intent": c.intent,
-        "new_topic": c.new_topic, "staff_username": c.staff_username, "created_at": c.created_at,
+        "id": c.id,
+        "message_id": c.message_id,
+        "conversation_id": c.conversation_id,
+        "intent": c.intent,
+        "new_topic": c.new_topic,
+        "staff_username": c.staff_username,
+        "created_at": c.created_at,
     }
 
 
-def mark(s: Session, message_id: int, intent: str, new_topic: bool, staff_username: str,
-         ) -> Optional[Dict[str, Any]]:
+def mark(
+    s: Session,
+    message_id: int,
+    intent: str,
+    new_topic: bool,
+    staff_username: str,
+) -> Optional[Dict[str, Any]]:
     """Record (or replace) the correction of a visitor message; None when there is no such message."""
     message = s.get(Message, message_id)
     if message is None:
@@ -61,9 +72,21 @@ def of_conversation(s: Session, conversation_id: str) -> Dict[int, Dict[str, Any
 
 def since(s: Session, when: Optional[datetime] = None) -> List[Dict[str, Any]]:
     """Corrections marked at or after `when` (all without it), oldest first, with the message's text."""
-    query = (select(Correction, Message.text)
-             .join(Message, Message.id == Correction.message_id)
-             .order_by(Correction.created_at, Correction.id))
+    query = (
+        select(Correction, Message.text)
+        .join(Message, Message.id == Correction.message_id)
+        .order_by(Correction.created_at, Correction.id)
+    )
     if when is not None:
         query = query.where(Correction.created_at >= when)
     return [{**correction_as_dict(c), "text": text} for c, text in s.execute(query)]
+
+
+def mark_and_audit(
+    s: Session, message_id: int, intent: str, new_topic: bool, username: str, ip: str, detail: str
+) -> Optional[Dict[str, Any]]:
+    """The mark and its audit entry in one transaction."""
+    marked = mark(s, message_id, intent, new_topic, username)
+    if marked is not None:
+        audit.record(s, username, "correct_intent", marked["conversation_id"], detail, ip)
+    return marked

@@ -1,7 +1,8 @@
-"""The store as the async gateway uses it: synchronous sessions in a thread pool.
+"""The store's one door: engines, schema migrations, and sessions for the async gateway.
 
 Each call opens a session, runs one store function in a transaction, commits
-and closes: short transactions, nothing shared between threads.
+and closes: short transactions in a thread pool, nothing shared between
+threads. Nothing is connected at import time.
 """
 
 from __future__ import annotations
@@ -9,15 +10,80 @@ from __future__ import annotations
 import asyncio
 import functools
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from sqlalchemy import text
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
-from bot.store.db import make_engine, make_sessionmaker, upgrade
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 
 T = TypeVar("T")
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any constant works; it only has to be the same for every gateway replica.
+MIGRATION_LOCK_KEY = 4_270_511
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, future=True, pool_pre_ping=True)
+    memory = not parsed.database or parsed.database == ":memory:"
+    if not memory:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        future=True,
+        # Sessions run in a thread pool; one in-memory database must be one shared connection.
+        connect_args={"check_same_thread": False, "timeout": 30},
+        poolclass=StaticPool if memory else None,
+    )
+    _configure_sqlite(engine, wal=not memory)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, wal: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy, not the driver, say when transactions begin (see on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if wal:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection) -> None:
+        # Take the write lock up front: a read that later writes would otherwise fail
+        # with "database is locked" when another writer got in between.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker:
+    return sessionmaker(engine, future=True, expire_on_commit=False)
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision`; safe when several gateways start at once."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
 
 # Two first messages from one address (or one retried message) can race on a
 # unique key; the loser runs again and then finds the winner's row.

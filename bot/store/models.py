@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -23,21 +24,24 @@ from sqlalchemy import (
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
+from core.handoff import PRIORITIES
+
 MODES = ("bot", "waiting", "human", "closed")
 AUTHORS = ("visitor", "bot", "staff", "system")
-PRIORITIES = ("normal", "urgent", "crisis")
 STATUSES = ("open", "claimed", "resolved")
 ROLES = ("staff", "admin")
 
 # Stable constraint names, so later migrations can refer to them on every backend.
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-})
-Base = declarative_base(metadata=metadata)
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+Base: Any = declarative_base(metadata=metadata)  # SQLAlchemy 1.4's declarative base has no static type
 
 
 def utcnow() -> datetime:
@@ -87,10 +91,20 @@ class Conversation(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
-    messages = relationship("Message", back_populates="conversation", cascade="all, delete-orphan",
-                            passive_deletes=True, order_by="Message.id")
-    handoffs = relationship("Handoff", back_populates="conversation", cascade="all, delete-orphan",
-                            passive_deletes=True, order_by="Handoff.id")
+    messages = relationship(
+        "Message",
+        back_populates="conversation",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Message.id",
+    )
+    handoffs = relationship(
+        "Handoff",
+        back_populates="conversation",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Handoff.id",
+    )
 
 
 class Message(Base):

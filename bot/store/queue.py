@@ -7,7 +7,7 @@ number only to the staff member who holds it.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot.masking import hide_numbers, shown_address
 from bot.store import corrections as corrections_store
 from bot.store import repository as repo
+from bot.store import staff as staff_store
 from bot.store.models import Conversation, Handoff, Message, Staff
 
 PREVIEW_CHARS = 140
@@ -36,20 +37,23 @@ def queue_snapshot(s: Session) -> List[Dict[str, Any]]:
     ).all()
     names = _staff_names(s)
     last_visitor = _last_visitor_messages(s, [c.id for _, c in rows])
-    return [{
-        "handoff_id": h.id,
-        "conversation_id": c.id,
-        "channel": c.channel,
-        "address": shown_address(c.channel, c.address),
-        "priority": h.priority,
-        "status": h.status,
-        "reason": h.reason,
-        "claimed_by": h.claimed_by,
-        "claimed_by_name": names.get(h.claimed_by, h.claimed_by) if h.claimed_by else None,
-        "created_at": h.created_at,
-        "callback": bool(h.callback_number),
-        "last_message": last_visitor.get(c.id, ""),
-    } for h, c in rows]
+    return [
+        {
+            "handoff_id": h.id,
+            "conversation_id": c.id,
+            "channel": c.channel,
+            "address": shown_address(c.channel, c.address),
+            "priority": h.priority,
+            "status": h.status,
+            "reason": h.reason,
+            "claimed_by": h.claimed_by,
+            "claimed_by_name": names.get(h.claimed_by, h.claimed_by) if h.claimed_by else None,
+            "created_at": h.created_at,
+            "callback": bool(h.callback_number),
+            "last_message": last_visitor.get(c.id, ""),
+        }
+        for h, c in rows
+    ]
 
 
 def _last_visitor_messages(s: Session, conversation_ids: List[str]) -> Dict[str, str]:
@@ -126,6 +130,16 @@ def latest_message_id(s: Session) -> int:
 
 
 def conversations_with_messages_after(s: Session, message_id: int) -> List[str]:
-    return list(s.execute(
-        select(Message.conversation_id).where(Message.id > message_id).distinct()
-    ).scalars())
+    return list(s.execute(select(Message.conversation_id).where(Message.id > message_id).distinct()).scalars())
+
+
+def changes_since(s: Session, after_message_id: Optional[int]) -> Tuple[List[Dict[str, Any]], int, List[str], Set[str]]:
+    """The queue, the newest message id, conversations with messages since the last look, active staff."""
+    latest = latest_message_id(s)
+    changed = (
+        conversations_with_messages_after(s, after_message_id)
+        if after_message_id is not None and latest != after_message_id
+        else []
+    )
+    active = {m["username"] for m in staff_store.list_staff(s, active_only=True)}
+    return queue_snapshot(s), latest, changed, active

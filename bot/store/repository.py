@@ -18,6 +18,7 @@ PRIORITY_RANK = {p: rank for rank, p in enumerate(PRIORITIES)}  # normal < urgen
 
 # -- conversations ---------------------------------------------------------
 
+
 def find_conversation(s: Session, channel: str, address: str) -> Optional[Conversation]:
     return s.execute(
         select(Conversation).where(Conversation.channel == channel, Conversation.address == address)
@@ -48,12 +49,18 @@ def set_opt_out(s: Session, conversation: Conversation, opted_out: bool) -> None
 
 def conversation_as_dict(c: Conversation) -> Dict[str, Any]:
     return {
-        "id": c.id, "channel": c.channel, "address": c.address, "mode": c.mode, "opted_out": c.opted_out,
-        "created_at": c.created_at, "updated_at": c.updated_at,
+        "id": c.id,
+        "channel": c.channel,
+        "address": c.address,
+        "mode": c.mode,
+        "opted_out": c.opted_out,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
     }
 
 
 # -- messages --------------------------------------------------------------
+
 
 def add_message(
     s: Session,
@@ -74,8 +81,13 @@ def add_message(
         if seen:
             return None
     message = Message(
-        conversation_id=conversation.id, channel=conversation.channel, author=author, text=text or "",
-        payload=payload, channel_message_id=channel_message_id, staff_name=staff_name,
+        conversation_id=conversation.id,
+        channel=conversation.channel,
+        author=author,
+        text=text or "",
+        payload=payload,
+        channel_message_id=channel_message_id,
+        staff_name=staff_name,
     )
     s.add(message)
     conversation.updated_at = utcnow()
@@ -84,19 +96,25 @@ def add_message(
 
 
 def list_messages(s: Session, conversation_id: str) -> List[Message]:
-    return list(s.execute(
-        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
-    ).scalars())
+    return list(
+        s.execute(select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)).scalars()
+    )
 
 
 def message_as_dict(m: Message) -> Dict[str, Any]:
     return {
-        "id": m.id, "author": m.author, "text": m.text, "payload": m.payload, "staff_name": m.staff_name,
-        "channel_message_id": m.channel_message_id, "created_at": m.created_at,
+        "id": m.id,
+        "author": m.author,
+        "text": m.text,
+        "payload": m.payload,
+        "staff_name": m.staff_name,
+        "channel_message_id": m.channel_message_id,
+        "created_at": m.created_at,
     }
 
 
 # -- handoffs --------------------------------------------------------------
+
 
 def active_handoff(s: Session, conversation_id: str) -> Optional[Handoff]:
     return s.execute(
@@ -113,8 +131,14 @@ def open_handoff(s: Session, conversation: Conversation, reason: str, priority: 
         raise ValueError(f"unknown handoff priority {priority!r}")
     handoff = active_handoff(s, conversation.id)
     if handoff is None:
-        handoff = Handoff(conversation_id=conversation.id, reason=reason, priority=priority, status="open",
-                          summary=summary or "", crisis_lines_repeated=False)
+        handoff = Handoff(
+            conversation_id=conversation.id,
+            reason=reason,
+            priority=priority,
+            status="open",
+            summary=summary or "",
+            crisis_lines_repeated=False,
+        )
         s.add(handoff)
     else:
         if PRIORITY_RANK[priority] > PRIORITY_RANK[handoff.priority]:
@@ -127,9 +151,9 @@ def open_handoff(s: Session, conversation: Conversation, reason: str, priority: 
 
 
 def handoffs_for_conversation(s: Session, conversation_id: str) -> List[Handoff]:
-    return list(s.execute(
-        select(Handoff).where(Handoff.conversation_id == conversation_id).order_by(Handoff.id)
-    ).scalars())
+    return list(
+        s.execute(select(Handoff).where(Handoff.conversation_id == conversation_id).order_by(Handoff.id)).scalars()
+    )
 
 
 def open_handoffs_queue(s: Session) -> List[Handoff]:
@@ -138,9 +162,11 @@ def open_handoffs_queue(s: Session) -> List[Handoff]:
         *((Handoff.priority == p, -r) for p, r in PRIORITY_RANK.items()),
         else_=0,
     )
-    return list(s.execute(
-        select(Handoff).where(Handoff.status == "open").order_by(rank, Handoff.created_at, Handoff.id)
-    ).scalars())
+    return list(
+        s.execute(
+            select(Handoff).where(Handoff.status == "open").order_by(rank, Handoff.created_at, Handoff.id)
+        ).scalars()
+    )
 
 
 def claim_handoff(s: Session, handoff_id: int, staff: str) -> bool:
@@ -167,9 +193,18 @@ def resolve_handoff(s: Session, handoff_id: int, note: Optional[str] = None) -> 
 
 def handoff_as_dict(h: Handoff) -> Dict[str, Any]:
     return {
-        "id": h.id, "conversation_id": h.conversation_id, "reason": h.reason, "priority": h.priority,
-        "status": h.status, "summary": h.summary, "claimed_by": h.claimed_by,
-        "callback_number": h.callback_number, "callback_time": h.callback_time,
-        "crisis_lines_repeated": h.crisis_lines_repeated, "resolution_note": h.resolution_note,
-        "created_at": h.created_at, "claimed_at": h.claimed_at, "resolved_at": h.resolved_at,
+        "id": h.id,
+        "conversation_id": h.conversation_id,
+        "reason": h.reason,
+        "priority": h.priority,
+        "status": h.status,
+        "summary": h.summary,
+        "claimed_by": h.claimed_by,
+        "callback_number": h.callback_number,
+        "callback_time": h.callback_time,
+        "crisis_lines_repeated": h.crisis_lines_repeated,
+        "resolution_note": h.resolution_note,
+        "created_at": h.created_at,
+        "claimed_at": h.claimed_at,
+        "resolved_at": h.resolved_at,
     }

@@ -33,6 +33,7 @@ MAX_LIMIT = 200
 SNIPPET_CHARS = 120
 LIKE_ESCAPE = "\\"
 
+
 # Seven or more digits, maybe with spaces, dots, dashes or brackets between: likely a phone number.
 def like_pattern(text: str) -> str:
     """`%text%` with the user's own % and _ taken literally."""
@@ -91,8 +92,14 @@ def _matches_text(text: str):
 
 
 def search_conversations(
-    s: Session, text: Optional[str] = None, since: Optional[datetime] = None, until: Optional[datetime] = None,
-    channel: Optional[str] = None, outcome: Optional[str] = None, limit: int = 50, offset: int = 0,
+    s: Session,
+    text: Optional[str] = None,
+    since: Optional[datetime] = None,
+    until: Optional[datetime] = None,
+    channel: Optional[str] = None,
+    outcome: Optional[str] = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> Dict[str, Any]:
     """{"total", "conversations"}: newest activity first. `since` is inclusive, `until` exclusive.
 
@@ -117,8 +124,13 @@ def search_conversations(
 
     total = s.execute(select(func.count()).select_from(Conversation).where(*conditions)).scalar_one()
     page = s.execute(
-        select(Conversation.id, Conversation.channel, Conversation.address, Conversation.created_at,
-               Conversation.updated_at)
+        select(
+            Conversation.id,
+            Conversation.channel,
+            Conversation.address,
+            Conversation.created_at,
+            Conversation.updated_at,
+        )
         .where(*conditions)
         .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
         .limit(max(1, min(limit, MAX_LIMIT)))
@@ -131,11 +143,19 @@ def search_conversations(
     conversations = []
     for row in page:
         statuses, top = handoffs.get(row.id, ((), None))
-        conversations.append({
-            "id": row.id, "channel": row.channel, "address": shown_address(row.channel, row.address),
-            "created_at": row.created_at, "updated_at": row.updated_at, "message_count": counts.get(row.id, 0),
-            "outcome": outcome_of(statuses), "priority": top, "snippet": snippets.get(row.id),
-        })
+        conversations.append(
+            {
+                "id": row.id,
+                "channel": row.channel,
+                "address": shown_address(row.channel, row.address),
+                "created_at": row.created_at,
+                "updated_at": row.updated_at,
+                "message_count": counts.get(row.id, 0),
+                "outcome": outcome_of(statuses),
+                "priority": top,
+                "snippet": snippets.get(row.id),
+            }
+        )
     return {"total": total, "conversations": conversations}
 
 
@@ -144,7 +164,8 @@ def _message_counts(s: Session, ids: List[str]) -> Dict[str, int]:
         return {}
     rows = s.execute(
         select(Message.conversation_id, func.count(Message.id))
-        .where(Message.conversation_id.in_(ids)).group_by(Message.conversation_id)
+        .where(Message.conversation_id.in_(ids))
+        .group_by(Message.conversation_id)
     ).all()
     return {cid: n for cid, n in rows}
 

@@ -17,8 +17,13 @@ class StaffError(ValueError):
 
 def staff_as_dict(m: Staff) -> Dict[str, Any]:
     return {
-        "id": m.id, "username": m.username, "display_name": m.display_name, "role": m.role, "active": m.active,
-        "must_change_password": m.must_change_password, "created_at": m.created_at,
+        "id": m.id,
+        "username": m.username,
+        "display_name": m.display_name,
+        "role": m.role,
+        "active": m.active,
+        "must_change_password": m.must_change_password,
+        "created_at": m.created_at,
         "password_changed_at": m.password_changed_at,
     }
 
@@ -37,14 +42,21 @@ def password_hash_of(s: Session, username: str) -> Optional[str]:
     return member.password_hash if member and member.active else None
 
 
-def add(s: Session, username: str, display_name: str, role: str, password_hash: str,
-        must_change_password: bool = True) -> Dict[str, Any]:
+def add(
+    s: Session, username: str, display_name: str, role: str, password_hash: str, must_change_password: bool = True
+) -> Dict[str, Any]:
     if role not in ROLES:
         raise StaffError(f"role must be one of {', '.join(ROLES)}")
     if find(s, username) is not None:
         raise StaffError(f"there is already a staff member called {username!r}")
-    member = Staff(username=username, display_name=display_name, role=role, password_hash=password_hash,
-                   active=True, must_change_password=must_change_password)
+    member = Staff(
+        username=username,
+        display_name=display_name,
+        role=role,
+        password_hash=password_hash,
+        active=True,
+        must_change_password=must_change_password,
+    )
     s.add(member)
     s.flush()
     return staff_as_dict(member)
@@ -93,10 +105,14 @@ def record_failure(s: Session, username: str, ip: str) -> None:
 
 def failures_since(s: Session, username: str, ip: str, since: datetime) -> tuple[int, int]:
     """(failures for this username, failures from this address) since `since`."""
-    by_user = s.execute(select(func.count()).select_from(SignInFailure).where(
-        SignInFailure.username == username[:64], SignInFailure.at >= since)).scalar_one()
-    by_ip = s.execute(select(func.count()).select_from(SignInFailure).where(
-        SignInFailure.ip == ip[:64], SignInFailure.at >= since)).scalar_one()
+    by_user = s.execute(
+        select(func.count())
+        .select_from(SignInFailure)
+        .where(SignInFailure.username == username[:64], SignInFailure.at >= since)
+    ).scalar_one()
+    by_ip = s.execute(
+        select(func.count()).select_from(SignInFailure).where(SignInFailure.ip == ip[:64], SignInFailure.at >= since)
+    ).scalar_one()
     return by_user, by_ip
 
 

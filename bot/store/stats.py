@@ -4,7 +4,7 @@ Days are the program's local days (`bot.local_time`). SQL's `date()` would
 group by the UTC date, so counts per day are bucketed in Python from the
 times in the window (a program's volume is small). Screen results sit in a
 JSON payload and are read in Python too, so the same code runs on SQLite and
-PostgreSQL. Everything returns plain data that `bot.api.json_dumps` can write.
+PostgreSQL. Everything returns plain data that `bot.json_text.json_dumps` can write.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import Any, Dict, Iterable, List, Optional
 from sqlalchemy import Text, case, cast, func, select
 from sqlalchemy.orm import Session
 
-from actions.screen_scoring import LEVELS
 from bot import local_time
 from bot.store.models import PRIORITIES, Conversation, Handoff, Message
+from core.care_levels import LEVELS
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
@@ -41,6 +41,7 @@ TOPIC_NAMES = {
 
 
 # -- pure helpers ------------------------------------------------------------------------------------
+
 
 def parse_days(raw: Optional[str]) -> int:
     """The `days` of a request; ValueError with a message for staff when it is not 1 to MAX_DAYS."""
@@ -124,19 +125,23 @@ def level_order(level: str) -> tuple:
 
 # -- queries -----------------------------------------------------------------------------------------
 
+
 def _in(column, w: Window):
     return (column >= w.start) & (column < w.end)
 
 
 def conversations_per_day(s: Session, w: Window) -> List[Dict[str, Any]]:
-    counts = Counter(w.day_of(t) for t in s.execute(
-        select(Conversation.created_at).where(_in(Conversation.created_at, w))).scalars())
+    counts = Counter(
+        w.day_of(t) for t in s.execute(select(Conversation.created_at).where(_in(Conversation.created_at, w))).scalars()
+    )
     return [{"date": d, "count": counts[d]} for d in w.dates]
 
 
 def handoffs_per_day(s: Session, w: Window) -> List[Dict[str, Any]]:
-    counts = Counter((w.day_of(t), priority) for t, priority in s.execute(
-        select(Handoff.created_at, Handoff.priority).where(_in(Handoff.created_at, w))))
+    counts = Counter(
+        (w.day_of(t), priority)
+        for t, priority in s.execute(select(Handoff.created_at, Handoff.priority).where(_in(Handoff.created_at, w)))
+    )
     rows = []
     for d in w.dates:
         by_priority = {p: counts[(d, p)] for p in PRIORITIES}
@@ -150,10 +155,13 @@ def waits(s: Session, w: Window, now: datetime) -> Dict[str, Any]:
         (claimed - created).total_seconds()
         for created, claimed in s.execute(
             select(Handoff.created_at, Handoff.claimed_at).where(
-                Handoff.claimed_at.is_not(None), _in(Handoff.claimed_at, w)))
+                Handoff.claimed_at.is_not(None), _in(Handoff.claimed_at, w)
+            )
+        )
     ]
     waiting, oldest = s.execute(
-        select(func.count(), func.min(Handoff.created_at)).where(Handoff.status == "open")).one()
+        select(func.count(), func.min(Handoff.created_at)).where(Handoff.status == "open")
+    ).one()
     return {
         "claimed": len(seconds),
         "median_seconds": median(seconds),
@@ -174,8 +182,8 @@ def screen_levels(s: Session, w: Window) -> List[Dict[str, Any]]:
     counts: Dict[str, int] = {}
     payloads = s.execute(
         select(Message.payload).where(
-            Message.author == "bot", _in(Message.created_at, w),
-            cast(Message.payload, Text).like("%screen_result%"))
+            Message.author == "bot", _in(Message.created_at, w), cast(Message.payload, Text).like("%screen_result%")
+        )
     ).scalars()
     for payload in payloads:
         level = screen_level(payload)
@@ -191,8 +199,11 @@ def _understood(w: Window):
 def top_topics(s: Session, w: Window, limit: int = TOP_TOPICS) -> List[Dict[str, Any]]:
     n = func.count().label("n")
     rows = s.execute(
-        select(Message.intent, n).where(_understood(w), Message.intent.not_in(NOT_TOPICS))
-        .group_by(Message.intent).order_by(n.desc(), Message.intent).limit(limit)
+        select(Message.intent, n)
+        .where(_understood(w), Message.intent.not_in(NOT_TOPICS))
+        .group_by(Message.intent)
+        .order_by(n.desc(), Message.intent)
+        .limit(limit)
     )
     return [{"intent": intent, "topic": topic_of(intent), "count": count} for intent, count in rows]
 
@@ -200,15 +211,15 @@ def top_topics(s: Session, w: Window, limit: int = TOP_TOPICS) -> List[Dict[str,
 def fallback(s: Session, w: Window) -> Dict[str, Any]:
     """Share of understood visitor messages that the assistant did not understand after all."""
     understood, missed = s.execute(
-        select(func.count(), func.sum(case((Message.intent.in_(FALLBACK_INTENTS), 1), else_=0)))
-        .where(_understood(w))
+        select(func.count(), func.sum(case((Message.intent.in_(FALLBACK_INTENTS), 1), else_=0))).where(_understood(w))
     ).one()
     missed = int(missed or 0)
     return {"messages": understood, "fallbacks": missed, "rate": missed / understood if understood else None}
 
 
-def dashboard(s: Session, days: int = DEFAULT_DAYS, now: Optional[datetime] = None,
-              zone: tzinfo = timezone.utc) -> Dict[str, Any]:
+def dashboard(
+    s: Session, days: int = DEFAULT_DAYS, now: Optional[datetime] = None, zone: tzinfo = timezone.utc
+) -> Dict[str, Any]:
     """Everything the dashboard shows, read in one transaction; days are whole days in `zone`."""
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"days must be from 1 to {MAX_DAYS}")

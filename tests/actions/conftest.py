@@ -1,4 +1,4 @@
-"""Fixtures for action tests: JSON trackers, the real domain, a test profile."""
+"""Fixtures for action tests: JSON trackers and the real domain (the test profiles are in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -31,17 +31,3 @@ def tracker_from() -> Callable[[str], Tracker]:
         return Tracker.from_dict(json.loads((HERE / "trackers" / f"{name}.json").read_text()))
 
     return load
-
-
-@pytest.fixture
-def full_profile(monkeypatch) -> Path:
-    path = HERE / "profiles" / "full.yml"
-    monkeypatch.setenv("PROGRAM_PROFILE", str(path))
-    return path
-
-
-@pytest.fixture
-def minimal_profile(monkeypatch) -> Path:
-    path = HERE / "profiles" / "minimal.yml"
-    monkeypatch.setenv("PROGRAM_PROFILE", str(path))
-    return path

@@ -11,10 +11,7 @@ from actions.handoff import ActionCrisisResponse, ActionRequestHandoff
 
 def shown(dispatcher):
     """What the visitor would see: text, buttons and custom payloads."""
-    return [
-        {k: m[k] for k in ("text", "response", "buttons", "custom") if m.get(k)}
-        for m in dispatcher.messages
-    ]
+    return [{k: m[k] for k in ("text", "response", "buttons", "custom") if m.get(k)} for m in dispatcher.messages]
 
 
 async def test_greet_names_the_program(full_profile, dispatcher, tracker_from, domain):
@@ -34,7 +31,9 @@ async def test_faq_adds_program_facts_to_the_general_answer(full_profile, dispat
     ]
 
 
-async def test_faq_with_an_empty_profile_gives_the_general_answer_only(minimal_profile, dispatcher, tracker_from, domain):
+async def test_faq_with_an_empty_profile_gives_the_general_answer_only(
+    minimal_profile, dispatcher, tracker_from, domain
+):
     await ActionAnswerFaq().run(dispatcher, tracker_from("faq_cost"), domain)
     assert shown(dispatcher) == [{"text": domain["responses"]["utter_faq/cost"][0]["text"]}]
 
@@ -102,7 +101,7 @@ async def test_handoff_after_the_offer_says_why(minimal_profile, dispatcher, tra
 
 @pytest.mark.parametrize("fixture, about_other", [("crisis_self", False), ("crisis_other", True)])
 async def test_crisis_lines_come_first_then_an_urgent_handoff(fixture, about_other, dispatcher, tracker_from, domain):
-    from bot.safety import crisis_reply
+    from core.wording import crisis_reply
 
     events = await ActionCrisisResponse().run(dispatcher, tracker_from(fixture), domain)
     assert events == []

@@ -1,7 +1,7 @@
 import pytest
 
-from actions.profile import load_profile, parse_profile
 from actions.program_facts import TOPICS, join_words, program_facts
+from core.profile import load_profile, parse_profile
 
 
 @pytest.mark.parametrize(
@@ -16,7 +16,9 @@ FULL_EXPECTED = {
     "schedule": "At Test Valley IOP: Morning track: Mon, Wed, Fri, 9am-12pm; Evening track: Tue, Thu, 6pm-9pm.",
     "teens": "Test Valley IOP runs a track for teens: Mon and Wed, 4pm-7pm.",
     "cost": "At Test Valley IOP: $200 per day before insurance. We offer a sliding scale.",
-    "insurance": "Test Valley IOP works with Aetna and Cigna. Call (555) 010-0100 and we can check your benefits with you.",
+    "insurance": (
+        "Test Valley IOP works with Aetna and Cigna. Call (555) 010-0100 and we can check your benefits with you."
+    ),
     "contact": "You can reach Test Valley IOP at (555) 010-0100 (weekdays 9 to 5). We are at 1 Test Road, Testville. "
     "Website: https://test-valley.example",
     "languages": "Test Valley IOP offers care in English, Spanish and Vietnamese.",

@@ -9,17 +9,19 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.handoff import ActionRequestHandoff
-from actions.screen import ASK_ACTIONS, ActionResetScreen, ActionScreenResult, ValidateScreenForm
+from actions.screen import (
+    ASK_ACTIONS,
+    ActionResetScreen,
+    ActionScreenResult,
+    ValidateScreenForm,
+)
 from actions.screen_messages import question_options, question_text, summary_for_staff
 from actions.screen_scoring import suggest_level
 
 
 def shown(dispatcher):
     """What the visitor would see: text, buttons and custom payloads."""
-    return [
-        {k: m[k] for k in ("text", "response", "buttons", "custom") if m.get(k)}
-        for m in dispatcher.messages
-    ]
+    return [{k: m[k] for k in ("text", "response", "buttons", "custom") if m.get(k)} for m in dispatcher.messages]
 
 
 def buttons(slot, age=None):
@@ -30,48 +32,75 @@ def buttons(slot, age=None):
 # The validation names the next question only when the list of questions
 # differs from the domain's (the acuity question is out of play); otherwise
 # the form asks the domain's next empty slot, which is the same question.
-@pytest.mark.parametrize("fixture, events, messages", [
-    ("screen_validate_yes",
-     [SlotSet("withdrawal", True), SlotSet("screen_retry", None), SlotSet("requested_slot", "medical_daily_care")],
-     []),
-    # "my son, he's 16" answers who and age at once
-    ("screen_validate_who_and_age",
-     [SlotSet("screen_for", "other"), SlotSet("screen_retry", None), SlotSet("screen_age", "minor")],
-     []),
-    # a no to the first ASQ question skips the acuity question
-    ("screen_validate_asq_no",
-     [SlotSet("asq_wish_dead", False), SlotSet("screen_retry", None), SlotSet("requested_slot", "withdrawal")],
-     []),
-    ("screen_validate_asq_yes",
-     [SlotSet("asq_wish_dead", True), SlotSet("screen_retry", None)],
-     []),
-    # the ASQ counts a refusal as positive: the acuity question is still asked
-    ("screen_validate_asq_skipped",
-     [SlotSet("asq_wish_dead", "skipped"), SlotSet("screen_retry", None)],
-     []),
-    # a yes to "right now" ends the form at once; the result action gives the crisis response
-    ("screen_validate_asq_now_yes",
-     [SlotSet("asq_now", True), SlotSet("screen_retry", None), SlotSet("requested_slot", None)],
-     []),
-    # unreadable twice after a yes: treated as acute, and no "I'll skip that one" before the crisis lines
-    ("screen_validate_asq_now_unreadable_twice",
-     [SlotSet("asq_now", "skipped"), SlotSet("screen_retry", None), SlotSet("requested_slot", None)],
-     []),
-    ("screen_validate_unreadable_once",
-     [SlotSet("use_frequency", None), SlotSet("screen_retry", "use_frequency"),
-      SlotSet("requested_slot", "use_frequency")],
-     [{"response": "utter_screen_not_understood"}]),
-    ("screen_validate_unreadable_twice",
-     [SlotSet("use_frequency", "skipped"), SlotSet("screen_retry", None),
-      SlotSet("requested_slot", "outpatient_failed")],
-     [{"response": "utter_screen_skipping"}]),
-    ("screen_validate_skip",
-     [SlotSet("readiness", "skipped"), SlotSet("screen_retry", None), SlotSet("requested_slot", "can_attend")],
-     []),
-    ("screen_validate_last",
-     [SlotSet("can_attend", "evenings"), SlotSet("screen_retry", None), SlotSet("requested_slot", None)],
-     []),
-])
+@pytest.mark.parametrize(
+    "fixture, events, messages",
+    [
+        (
+            "screen_validate_yes",
+            [
+                SlotSet("withdrawal", True),
+                SlotSet("screen_retry", None),
+                SlotSet("requested_slot", "medical_daily_care"),
+            ],
+            [],
+        ),
+        # "my son, he's 16" answers who and age at once
+        (
+            "screen_validate_who_and_age",
+            [SlotSet("screen_for", "other"), SlotSet("screen_retry", None), SlotSet("screen_age", "minor")],
+            [],
+        ),
+        # a no to the first ASQ question skips the acuity question
+        (
+            "screen_validate_asq_no",
+            [SlotSet("asq_wish_dead", False), SlotSet("screen_retry", None), SlotSet("requested_slot", "withdrawal")],
+            [],
+        ),
+        ("screen_validate_asq_yes", [SlotSet("asq_wish_dead", True), SlotSet("screen_retry", None)], []),
+        # the ASQ counts a refusal as positive: the acuity question is still asked
+        ("screen_validate_asq_skipped", [SlotSet("asq_wish_dead", "skipped"), SlotSet("screen_retry", None)], []),
+        # a yes to "right now" ends the form at once; the result action gives the crisis response
+        (
+            "screen_validate_asq_now_yes",
+            [SlotSet("asq_now", True), SlotSet("screen_retry", None), SlotSet("requested_slot", None)],
+            [],
+        ),
+        # unreadable twice after a yes: treated as acute, and no "I'll skip that one" before the crisis lines
+        (
+            "screen_validate_asq_now_unreadable_twice",
+            [SlotSet("asq_now", "skipped"), SlotSet("screen_retry", None), SlotSet("requested_slot", None)],
+            [],
+        ),
+        (
+            "screen_validate_unreadable_once",
+            [
+                SlotSet("use_frequency", None),
+                SlotSet("screen_retry", "use_frequency"),
+                SlotSet("requested_slot", "use_frequency"),
+            ],
+            [{"response": "utter_screen_not_understood"}],
+        ),
+        (
+            "screen_validate_unreadable_twice",
+            [
+                SlotSet("use_frequency", "skipped"),
+                SlotSet("screen_retry", None),
+                SlotSet("requested_slot", "outpatient_failed"),
+            ],
+            [{"response": "utter_screen_skipping"}],
+        ),
+        (
+            "screen_validate_skip",
+            [SlotSet("readiness", "skipped"), SlotSet("screen_retry", None), SlotSet("requested_slot", "can_attend")],
+            [],
+        ),
+        (
+            "screen_validate_last",
+            [SlotSet("can_attend", "evenings"), SlotSet("screen_retry", None), SlotSet("requested_slot", None)],
+            [],
+        ),
+    ],
+)
 async def test_validation(fixture, events, messages, dispatcher, tracker_from, domain):
     assert await ValidateScreenForm().run(dispatcher, tracker_from(fixture), domain) == events
     assert shown(dispatcher) == messages
@@ -95,8 +124,11 @@ async def test_after_a_question_in_the_middle_the_screen_picks_up_where_it_was(d
         {
             "text": "This next question is one I ask everyone. In the past few weeks, have you wished you were "
             "dead, or had thoughts of killing yourself?",
-            "buttons": [{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"},
-                        {"title": "Not sure", "payload": "not sure"}],
+            "buttons": [
+                {"title": "Yes", "payload": "yes"},
+                {"title": "No", "payload": "no"},
+                {"title": "Not sure", "payload": "not sure"},
+            ],
         },
     ]
 
@@ -104,12 +136,17 @@ async def test_after_a_question_in_the_middle_the_screen_picks_up_where_it_was(d
 async def test_questions_about_a_teenage_loved_one(dispatcher, tracker_from, domain):
     events = await ASK_ACTIONS["can_attend"]().run(dispatcher, tracker_from("screen_ask_teen_loved_one"), domain)
     assert events == []
-    assert shown(dispatcher) == [{
-        "text": "If it's suggested, could your loved one make about 6 hours a week for sessions, "
-        "for example after school?",
-        "buttons": [{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"},
-                    {"title": "Not sure", "payload": "not sure"}],
-    }]
+    assert shown(dispatcher) == [
+        {
+            "text": "If it's suggested, could your loved one make about 6 hours a week for sessions, "
+            "for example after school?",
+            "buttons": [
+                {"title": "Yes", "payload": "yes"},
+                {"title": "No", "payload": "no"},
+                {"title": "Not sure", "payload": "not sure"},
+            ],
+        }
+    ]
 
 
 def test_every_question_has_an_ask_action_in_the_domain(domain):
@@ -121,9 +158,19 @@ def test_every_question_has_an_ask_action_in_the_domain(domain):
 
 # -- the result ---------------------------------------------------------------------
 IOP_ANSWERS = {
-    "screen_for": "self", "screen_age": "adult", "asq_wish_dead": False, "asq_now": None, "withdrawal": False,
-    "medical_daily_care": False, "phq_interest": 0, "phq_mood": 1, "unmanageable": False,
-    "use_frequency": "daily", "outpatient_failed": True, "home_safe": True, "readiness": 7,
+    "screen_for": "self",
+    "screen_age": "adult",
+    "asq_wish_dead": False,
+    "asq_now": None,
+    "withdrawal": False,
+    "medical_daily_care": False,
+    "phq_interest": 0,
+    "phq_mood": 1,
+    "unmanageable": False,
+    "use_frequency": "daily",
+    "outpatient_failed": True,
+    "home_safe": True,
+    "readiness": 7,
     "can_attend": "mornings",
 }
 
@@ -138,12 +185,14 @@ async def test_result_with_an_offer_to_follow(full_profile, dispatcher, tracker_
     }
     assert events == [SlotSet("screen_result", result), SlotSet("screen_outcome", "suggested")]
     assert shown(dispatcher) == [
-        {"text": "Based on these answers, the care that may fit you best is an Intensive Outpatient Program (IOP)."
-                 "\n\nWhy: using every day or most days; counselling or support groups alone have not been enough."
-                 "\n\nWhat it means: About 9 hours a week of group and one-to-one sessions, over 3 or more days, "
-                 "while you live at home."
-                 "\n\nAt Test Valley IOP: Morning track: Mon, Wed, Fri, 9am-12pm; Evening track: Tue, Thu, 6pm-9pm."
-                 "\n\nA clinician will confirm this with you: it's a suggestion, not a diagnosis."},
+        {
+            "text": "Based on these answers, the care that may fit you best is an Intensive Outpatient Program (IOP)."
+            "\n\nWhy: using every day or most days; counselling or support groups alone have not been enough."
+            "\n\nWhat it means: About 9 hours a week of group and one-to-one sessions, over 3 or more days, "
+            "while you live at home."
+            "\n\nAt Test Valley IOP: Morning track: Mon, Wed, Fri, 9am-12pm; Evening track: Tue, Thu, 6pm-9pm."
+            "\n\nA clinician will confirm this with you: it's a suggestion, not a diagnosis."
+        },
         {"custom": {"screen_result": result}},
     ]
 
@@ -171,43 +220,50 @@ async def test_recent_thoughts_of_suicide_bring_a_priority_follow_up(full_profil
     assert messages[1] == {"custom": {"screen_result": result}}
     assert messages[2] == {"response": "utter_screen_priority_follow_up"}
     answers = result["answers"]
-    assert messages[3] == {"custom": {
-        "handoff": {
-            "reason": "Screen: thoughts of suicide in the past few weeks, not right now; priority follow-up.",
-            "priority": "urgent",
-            "summary": summary_for_staff(suggest_level(answers), answers),
-        },
-        "screen_result": result,
-    }}
-
-
-async def test_thoughts_of_suicide_right_now_get_the_crisis_response_first(full_profile, dispatcher, tracker_from,
-                                                                        domain):
-    from bot.safety import crisis_reply
-
-    events = await ActionScreenResult().run(dispatcher, tracker_from("screen_result_crisis"), domain)
-    answers = {q: None for q in IOP_ANSWERS} | {"screen_for": "other", "screen_age": "adult",
-                                                 "asq_wish_dead": True, "asq_now": True}
-    result = {"level": None, "reasons": ["thoughts of suicide right now"], "flags": ["asq_acute"],
-              "answers": answers}
-    assert events == [SlotSet("screen_result", result), SlotSet("screen_outcome", "crisis")]
-    assert shown(dispatcher) == [
-        {"text": crisis_reply(about_other=True)},
-        {"custom": {
+    assert messages[3] == {
+        "custom": {
             "handoff": {
-                "reason": "Crisis: during the screen, thoughts of suicide right now (ASQ acuity question).",
-                "priority": "crisis",
+                "reason": "Screen: thoughts of suicide in the past few weeks, not right now; priority follow-up.",
+                "priority": "urgent",
                 "summary": summary_for_staff(suggest_level(answers), answers),
             },
             "screen_result": result,
-        }},
+        }
+    }
+
+
+async def test_thoughts_of_suicide_right_now_get_the_crisis_response_first(
+    full_profile, dispatcher, tracker_from, domain
+):
+    from core.wording import crisis_reply
+
+    events = await ActionScreenResult().run(dispatcher, tracker_from("screen_result_crisis"), domain)
+    answers = {q: None for q in IOP_ANSWERS} | {
+        "screen_for": "other",
+        "screen_age": "adult",
+        "asq_wish_dead": True,
+        "asq_now": True,
+    }
+    result = {"level": None, "reasons": ["thoughts of suicide right now"], "flags": ["asq_acute"], "answers": answers}
+    assert events == [SlotSet("screen_result", result), SlotSet("screen_outcome", "crisis")]
+    assert shown(dispatcher) == [
+        {"text": crisis_reply(about_other=True)},
+        {
+            "custom": {
+                "handoff": {
+                    "reason": "Crisis: during the screen, thoughts of suicide right now (ASQ acuity question).",
+                    "priority": "crisis",
+                    "summary": summary_for_staff(suggest_level(answers), answers),
+                },
+                "screen_result": result,
+            }
+        },
     ]
 
 
 async def test_reset_clears_every_answer(dispatcher, tracker_from, domain):
     events = await ActionResetScreen().run(dispatcher, tracker_from("screen_result_iop"), domain)
-    assert events == [SlotSet(q, None) for q in list(IOP_ANSWERS) + ["screen_retry", "screen_result",
-                                                                     "screen_outcome"]]
+    assert events == [SlotSet(q, None) for q in list(IOP_ANSWERS) + ["screen_retry", "screen_result", "screen_outcome"]]
     assert dispatcher.messages == []
 
 

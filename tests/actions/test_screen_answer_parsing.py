@@ -28,32 +28,93 @@ from actions.answer_parsing import (
 
 HEDGE = "hedged"
 
-SKIPS = ["skip", "Skip this one", "pass", "I don't know", "idk", "dunno", "not sure", "no idea", "rather not say",
-         "i dont want to answer that", "I’d rather not answer", "next question"]
+SKIPS = [
+    "skip",
+    "Skip this one",
+    "pass",
+    "I don't know",
+    "idk",
+    "dunno",
+    "not sure",
+    "no idea",
+    "rather not say",
+    "i dont want to answer that",
+    "I’d rather not answer",
+    "next question",
+]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("yes", True), ("Yes!", True), ("yeah", True), ("yea", True), ("yep", True), ("yup", True), ("ya", True),
-    ("y", True), ("yesss", True), ("sure", True), ("definitely", True), ("i think so", True), ("of course", True),
-    ("yes, shakes and sweats", True), ("/affirm", True), ("I have", True), ("they do", True), ("all the time", True),
-    ("no", False), ("No.", False), ("nope", False), ("nah", False), ("n", False), ("never", False),
-    ("not really", False), ("not at all", False), ("no, never", False), ("i dont think so", False),
-    ("I don't", False), ("/deny", False), ("nothing like that", False),
-    ("sometimes", HEDGE), ("kind of", HEDGE), ("kinda", HEDGE), ("a little", HEDGE), ("maybe", HEDGE),
-    ("probably", HEDGE), ("once or twice", HEDGE), ("yes and no", HEDGE), ("now and then", HEDGE),
-    ("yes sometimes", HEDGE), ("no but sometimes", HEDGE), ("probably not", HEDGE),
-    ("", UNREADABLE), ("hmm", UNREADABLE), ("purple", UNREADABLE), ("what do you mean", UNREADABLE),
-] + [(text, SKIP) for text in SKIPS])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("yes", True),
+        ("Yes!", True),
+        ("yeah", True),
+        ("yea", True),
+        ("yep", True),
+        ("yup", True),
+        ("ya", True),
+        ("y", True),
+        ("yesss", True),
+        ("sure", True),
+        ("definitely", True),
+        ("i think so", True),
+        ("of course", True),
+        ("yes, shakes and sweats", True),
+        ("/affirm", True),
+        ("I have", True),
+        ("they do", True),
+        ("all the time", True),
+        ("no", False),
+        ("No.", False),
+        ("nope", False),
+        ("nah", False),
+        ("n", False),
+        ("never", False),
+        ("not really", False),
+        ("not at all", False),
+        ("no, never", False),
+        ("i dont think so", False),
+        ("I don't", False),
+        ("/deny", False),
+        ("nothing like that", False),
+        ("sometimes", HEDGE),
+        ("kind of", HEDGE),
+        ("kinda", HEDGE),
+        ("a little", HEDGE),
+        ("maybe", HEDGE),
+        ("probably", HEDGE),
+        ("once or twice", HEDGE),
+        ("yes and no", HEDGE),
+        ("now and then", HEDGE),
+        ("yes sometimes", HEDGE),
+        ("no but sometimes", HEDGE),
+        ("probably not", HEDGE),
+        ("", UNREADABLE),
+        ("hmm", UNREADABLE),
+        ("purple", UNREADABLE),
+        ("what do you mean", UNREADABLE),
+    ]
+    + [(text, SKIP) for text in SKIPS],
+)
 def test_yes_no(text, expected):
     result = parse_yes_no(text, hedge=HEDGE)
     assert result == expected and type(result) is type(expected)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("i get the shakes", True), ("he gets really shaky and sweats", True), ("she had a seizure once", True),
-    ("seeing things", True), ("the DTs", True), ("nope", False), ("no shakes or anything", False),
-    ("i dont get the shakes", UNREADABLE),  # a symptom and a negation: asked again
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("i get the shakes", True),
+        ("he gets really shaky and sweats", True),
+        ("she had a seizure once", True),
+        ("seeing things", True),
+        ("the DTs", True),
+        ("nope", False),
+        ("no shakes or anything", False),
+        ("i dont get the shakes", UNREADABLE),  # a symptom and a negation: asked again
+    ],
+)
 def test_withdrawal_signs_answer_yes_on_their_own(text, expected):
     assert parse_yes_no(text, hedge=True, also_yes=WITHDRAWAL_SIGNS) is expected
 
@@ -63,93 +124,251 @@ def test_the_hedge_is_the_questions_choice():
     assert parse_yes_no("sometimes", hedge=UNSURE) == UNSURE
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("me", SELF), ("Me", SELF), ("myself", SELF), ("for me", SELF), ("it's for me", SELF), ("just me", SELF),
-    ("me, im an adult", SELF), ("im 34", SELF),
-    ("my son", OTHER), ("my son he's 16", OTHER), ("My daughter", OTHER), ("my husband", OTHER),
-    ("a friend", OTHER), ("someone i care about", OTHER), ("someone else", OTHER), ("not me", OTHER),
-    ("im asking for my brother", OTHER), ("for my kid", OTHER), ("my mom", OTHER), ("my partner", OTHER),
-    ("both", UNREADABLE), ("yes", UNREADABLE), ("", UNREADABLE),
-    ("skip", SKIP), ("idk", SKIP),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("me", SELF),
+        ("Me", SELF),
+        ("myself", SELF),
+        ("for me", SELF),
+        ("it's for me", SELF),
+        ("just me", SELF),
+        ("me, im an adult", SELF),
+        ("im 34", SELF),
+        ("my son", OTHER),
+        ("my son he's 16", OTHER),
+        ("My daughter", OTHER),
+        ("my husband", OTHER),
+        ("a friend", OTHER),
+        ("someone i care about", OTHER),
+        ("someone else", OTHER),
+        ("not me", OTHER),
+        ("im asking for my brother", OTHER),
+        ("for my kid", OTHER),
+        ("my mom", OTHER),
+        ("my partner", OTHER),
+        ("both", UNREADABLE),
+        ("yes", UNREADABLE),
+        ("", UNREADABLE),
+        ("skip", SKIP),
+        ("idk", SKIP),
+    ],
+)
 def test_who(text, expected):
     assert parse_who(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("im 34", ADULT), ("45", ADULT), ("22 years old", ADULT), ("18", ADULT), ("eighteen", ADULT),
-    ("thirty four", ADULT), ("thirty-four", ADULT), ("in his 20s", ADULT), ("in her forties", ADULT),
-    ("adult", ADULT), ("an adult", ADULT), ("18 or older", ADULT), ("over 18", ADULT), ("18+", ADULT),
-    ("yes", ADULT), ("yeah", ADULT),
-    ("17", MINOR), ("he's 16", MINOR), ("my son he's 16", MINOR), ("she is 14", MINOR), ("sixteen", MINOR),
-    ("under 18", MINOR), ("younger than 18", MINOR), ("teen", MINOR), ("a teenager", MINOR),
-    ("he's in high school", MINOR), ("no", MINOR), ("nope", MINOR), ("idk maybe 16", MINOR),
-    ("skip", SKIP), ("not sure", SKIP), ("my kid", UNREADABLE), ("purple", UNREADABLE), ("", UNREADABLE),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("im 34", ADULT),
+        ("45", ADULT),
+        ("22 years old", ADULT),
+        ("18", ADULT),
+        ("eighteen", ADULT),
+        ("thirty four", ADULT),
+        ("thirty-four", ADULT),
+        ("in his 20s", ADULT),
+        ("in her forties", ADULT),
+        ("adult", ADULT),
+        ("an adult", ADULT),
+        ("18 or older", ADULT),
+        ("over 18", ADULT),
+        ("18+", ADULT),
+        ("yes", ADULT),
+        ("yeah", ADULT),
+        ("17", MINOR),
+        ("he's 16", MINOR),
+        ("my son he's 16", MINOR),
+        ("she is 14", MINOR),
+        ("sixteen", MINOR),
+        ("under 18", MINOR),
+        ("younger than 18", MINOR),
+        ("teen", MINOR),
+        ("a teenager", MINOR),
+        ("he's in high school", MINOR),
+        ("no", MINOR),
+        ("nope", MINOR),
+        ("idk maybe 16", MINOR),
+        ("skip", SKIP),
+        ("not sure", SKIP),
+        ("my kid", UNREADABLE),
+        ("purple", UNREADABLE),
+        ("", UNREADABLE),
+    ],
+)
 def test_age(text, expected):
     assert parse_age(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("my son he's 16", MINOR), ("me, im 34", ADULT), ("me", UNREADABLE), ("yes its me", UNREADABLE),
-    ("my son", UNREADABLE),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my son he's 16", MINOR),
+        ("me, im 34", ADULT),
+        ("me", UNREADABLE),
+        ("yes its me", UNREADABLE),
+        ("my son", UNREADABLE),
+    ],
+)
 def test_age_from_the_answer_to_who_reads_only_ages(text, expected):
     assert parse_age(text, yes_no=False) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("not at all", 0), ("Not at all", 0), ("no", 0), ("never", 0), ("nope", 0), ("not really", 0), ("0", 0),
-    ("several days", 1), ("a few days", 1), ("some days", 1), ("sometimes", 1), ("a little", 1), ("yes", 1),
-    ("3 days", 1), ("not often", 1), ("1", 1), ("kinda", 1),
-    ("more than half the days", 2), ("most days", 2), ("often", 2), ("a lot", 2), ("10 days", 2), ("2", 2),
-    ("4 days a week", 2),
-    ("nearly every day", 3), ("every day", 3), ("everyday", 3), ("all the time", 3), ("always", 3), ("3", 3),
-    ("14 days", 3), ("yes nearly every day", 3),
-    ("idk", SKIP), ("no idea", SKIP), ("skip", SKIP),
-    ("7", UNREADABLE), ("purple", UNREADABLE), ("", UNREADABLE),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("not at all", 0),
+        ("Not at all", 0),
+        ("no", 0),
+        ("never", 0),
+        ("nope", 0),
+        ("not really", 0),
+        ("0", 0),
+        ("several days", 1),
+        ("a few days", 1),
+        ("some days", 1),
+        ("sometimes", 1),
+        ("a little", 1),
+        ("yes", 1),
+        ("3 days", 1),
+        ("not often", 1),
+        ("1", 1),
+        ("kinda", 1),
+        ("more than half the days", 2),
+        ("most days", 2),
+        ("often", 2),
+        ("a lot", 2),
+        ("10 days", 2),
+        ("2", 2),
+        ("4 days a week", 2),
+        ("nearly every day", 3),
+        ("every day", 3),
+        ("everyday", 3),
+        ("all the time", 3),
+        ("always", 3),
+        ("3", 3),
+        ("14 days", 3),
+        ("yes nearly every day", 3),
+        ("idk", SKIP),
+        ("no idea", SKIP),
+        ("skip", SKIP),
+        ("7", UNREADABLE),
+        ("purple", UNREADABLE),
+        ("", UNREADABLE),
+    ],
+)
 def test_phq_item(text, expected):
     assert parse_phq_item(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("every day", DAILY), ("everyday", DAILY), ("Daily", DAILY), ("pretty much daily", DAILY),
-    ("all day every day", DAILY), ("every night", DAILY), ("most days", DAILY), ("twice a day", DAILY),
-    ("5 days a week", DAILY), ("6 times a week", DAILY),
-    ("like twice a week", WEEKLY), ("twice a week", WEEKLY), ("3x a week", WEEKLY), ("once a week", WEEKLY),
-    ("weekly", WEEKLY), ("every week", WEEKLY), ("on weekends", WEEKLY), ("every weekend", WEEKLY),
-    ("every other day", WEEKLY), ("4 times a month", WEEKLY), ("idk, like twice a week", WEEKLY),
-    ("once a month maybe", LESS), ("a few times a month", LESS), ("less often", LESS), ("rarely", LESS),
-    ("every couple weeks", LESS), ("quit 2 weeks ago", LESS), ("clean for 10 days", LESS),
-    ("not in the last 30 days", NONE), ("not in the last month", NONE), ("havent used in 30 days", NONE),
-    ("stopped 2 months ago", NONE), ("not anymore", NONE), ("I don't drink anymore", NONE), ("no", NONE),
-    ("0", NONE), ("sober for a year", NONE),
-    ("idk", SKIP), ("no idea", SKIP), ("skip", SKIP),
-    ("sometimes", UNREADABLE), ("purple", UNREADABLE), ("", UNREADABLE),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("every day", DAILY),
+        ("everyday", DAILY),
+        ("Daily", DAILY),
+        ("pretty much daily", DAILY),
+        ("all day every day", DAILY),
+        ("every night", DAILY),
+        ("most days", DAILY),
+        ("twice a day", DAILY),
+        ("5 days a week", DAILY),
+        ("6 times a week", DAILY),
+        ("like twice a week", WEEKLY),
+        ("twice a week", WEEKLY),
+        ("3x a week", WEEKLY),
+        ("once a week", WEEKLY),
+        ("weekly", WEEKLY),
+        ("every week", WEEKLY),
+        ("on weekends", WEEKLY),
+        ("every weekend", WEEKLY),
+        ("every other day", WEEKLY),
+        ("4 times a month", WEEKLY),
+        ("idk, like twice a week", WEEKLY),
+        ("once a month maybe", LESS),
+        ("a few times a month", LESS),
+        ("less often", LESS),
+        ("rarely", LESS),
+        ("every couple weeks", LESS),
+        ("quit 2 weeks ago", LESS),
+        ("clean for 10 days", LESS),
+        ("not in the last 30 days", NONE),
+        ("not in the last month", NONE),
+        ("havent used in 30 days", NONE),
+        ("stopped 2 months ago", NONE),
+        ("not anymore", NONE),
+        ("I don't drink anymore", NONE),
+        ("no", NONE),
+        ("0", NONE),
+        ("sober for a year", NONE),
+        ("idk", SKIP),
+        ("no idea", SKIP),
+        ("skip", SKIP),
+        ("sometimes", UNREADABLE),
+        ("purple", UNREADABLE),
+        ("", UNREADABLE),
+    ],
+)
 def test_frequency(text, expected):
     assert parse_frequency(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("7", 7), ("seven", 7), ("Seven", 7), ("like a 6", 6), ("8/10", 8), ("8 out of 10", 8), ("10!!", 10),
-    ("maybe a 4", 4), ("6 or 7", 6), ("7.5", 7), ("0", 0), ("zero", 0), ("ten", 10), ("100%", 10),
-    ("completely ready", 10), ("not ready at all", 0), ("idk 5", 5),
-    ("skip", SKIP), ("idk", SKIP),
-    ("11", UNREADABLE), ("-", UNREADABLE), ("not very ready", UNREADABLE), ("purple", UNREADABLE),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("7", 7),
+        ("seven", 7),
+        ("Seven", 7),
+        ("like a 6", 6),
+        ("8/10", 8),
+        ("8 out of 10", 8),
+        ("10!!", 10),
+        ("maybe a 4", 4),
+        ("6 or 7", 6),
+        ("7.5", 7),
+        ("0", 0),
+        ("zero", 0),
+        ("ten", 10),
+        ("100%", 10),
+        ("completely ready", 10),
+        ("not ready at all", 0),
+        ("idk 5", 5),
+        ("skip", SKIP),
+        ("idk", SKIP),
+        ("11", UNREADABLE),
+        ("-", UNREADABLE),
+        ("not very ready", UNREADABLE),
+        ("purple", UNREADABLE),
+    ],
+)
 def test_scale(text, expected):
     assert parse_scale(text, 0, 10) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("mornings", MORNINGS), ("mornings work", MORNINGS), ("Yes, mornings", MORNINGS),
-    ("evenings", EVENINGS), ("evenings only", EVENINGS), ("i could do evenings", EVENINGS),
-    ("only after work", EVENINGS), ("no mornings, but evenings are fine", EVENINGS),
-    ("yes", True), ("either works", True), ("both", True), ("mornings or evenings both fine", True),
-    ("no", False), ("nope", False), ("no i work nights", False),
-    ("maybe", UNSURE), ("not sure", SKIP), ("skip", SKIP), ("purple", UNREADABLE),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("mornings", MORNINGS),
+        ("mornings work", MORNINGS),
+        ("Yes, mornings", MORNINGS),
+        ("evenings", EVENINGS),
+        ("evenings only", EVENINGS),
+        ("i could do evenings", EVENINGS),
+        ("only after work", EVENINGS),
+        ("no mornings, but evenings are fine", EVENINGS),
+        ("yes", True),
+        ("either works", True),
+        ("both", True),
+        ("mornings or evenings both fine", True),
+        ("no", False),
+        ("nope", False),
+        ("no i work nights", False),
+        ("maybe", UNSURE),
+        ("not sure", SKIP),
+        ("skip", SKIP),
+        ("purple", UNREADABLE),
+    ],
+)
 def test_attendance(text, expected):
     assert parse_attendance(text) == expected

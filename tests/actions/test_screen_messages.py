@@ -7,15 +7,31 @@ import pytest
 from actions import screen_scoring as s
 from actions.answer_parsing import SKIP, UNREADABLE
 from actions.screen import PARSERS, QUESTIONS
-from actions.screen_messages import format_result, question_options, question_text, summary_for_staff
+from actions.screen_messages import (
+    format_result,
+    question_options,
+    question_text,
+    summary_for_staff,
+)
 from actions.screen_scoring import suggest_level
 
 SCHEDULE = "At Test Valley IOP: Evenings: Monday to Thursday, 6pm to 9pm."
 TEENS = "Test Valley IOP runs a track for teens: Tuesday and Thursday, 4pm to 7pm."
 QUIET = {
-    "screen_for": "self", "screen_age": "adult", "asq_wish_dead": False, "asq_now": None, "withdrawal": False,
-    "medical_daily_care": False, "phq_interest": 0, "phq_mood": 1, "unmanageable": False,
-    "use_frequency": "weekly", "outpatient_failed": False, "home_safe": True, "readiness": 7, "can_attend": True,
+    "screen_for": "self",
+    "screen_age": "adult",
+    "asq_wish_dead": False,
+    "asq_now": None,
+    "withdrawal": False,
+    "medical_daily_care": False,
+    "phq_interest": 0,
+    "phq_mood": 1,
+    "unmanageable": False,
+    "use_frequency": "weekly",
+    "outpatient_failed": False,
+    "home_safe": True,
+    "readiness": 7,
+    "can_attend": True,
 }
 BANNED = ("diagnosed", "you have a", "asam", "placement", "guarantee", "will be admitted", "addict")
 
@@ -116,8 +132,9 @@ def test_without_a_schedule_in_the_profile_nothing_is_invented():
 
 
 def test_for_a_teenage_loved_one():
-    suggestion = suggest_level({**QUIET, "screen_for": "other", "screen_age": "minor", "use_frequency": "daily",
-                                "can_attend": False})
+    suggestion = suggest_level(
+        {**QUIET, "screen_for": "other", "screen_age": "minor", "use_frequency": "daily", "can_attend": False}
+    )
     text = format_result(suggestion, "other", "minor", TEENS)
     assert "may fit your loved one best" in text
     assert "About 6 hours a week" in text and "while they live at home" in text
@@ -142,8 +159,15 @@ def test_recent_thoughts_of_suicide_are_not_listed_as_a_reason_for_the_level():
 
 # -- for staff -----------------------------------------------------------------------
 def test_staff_summary_has_level_flags_reasons_and_every_answer():
-    answers = {**QUIET, "asq_wish_dead": True, "asq_now": False, "use_frequency": "daily", "phq_interest": 3,
-               "readiness": None, "can_attend": "evenings"}
+    answers = {
+        **QUIET,
+        "asq_wish_dead": True,
+        "asq_now": False,
+        "use_frequency": "daily",
+        "phq_interest": 3,
+        "readiness": None,
+        "can_attend": "evenings",
+    }
     summary = summary_for_staff(suggest_level(answers), answers)
     assert summary.splitlines() == [
         "Screen: suggested level IOP (to be confirmed by a clinician).",
@@ -161,5 +185,7 @@ def test_staff_summary_has_level_flags_reasons_and_every_answer():
 def test_staff_summary_when_the_screen_stopped_for_a_crisis():
     answers = {"screen_for": "other", "screen_age": "minor", "asq_wish_dead": True, "asq_now": True}
     summary = summary_for_staff(suggest_level(answers), answers)
-    assert summary.startswith("Screen stopped at the suicide-risk questions (ASQ): crisis response given.\n"
-                              "About: loved one, under 18.\nFlags: ASQ ACUTE")
+    assert summary.startswith(
+        "Screen stopped at the suicide-risk questions (ASQ): crisis response given.\n"
+        "About: loved one, under 18.\nFlags: ASQ ACUTE"
+    )

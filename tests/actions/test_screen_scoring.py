@@ -62,8 +62,9 @@ def test_the_most_intensive_level_wins_and_every_reason_is_kept(first, second):
     result = suggest(**a[0], **b[0])
     assert result.level == max(a[1], b[1], key=ORDER.index)
     # The deciding reason first; within one level, the table's order.
-    ranked = sorted([a, b], key=lambda r: (-ORDER.index(r[1]), TABLE_ORDER.index(
-        next(k for k, v in RULES.items() if v is r))))
+    ranked = sorted(
+        [a, b], key=lambda r: (-ORDER.index(r[1]), TABLE_ORDER.index(next(k for k, v in RULES.items() if v is r)))
+    )
     assert result.reasons == tuple(r[2] for r in ranked)
     assert set(result.flags) == set(a[3]) | set(b[3])
 
@@ -72,8 +73,7 @@ def test_every_rule_at_once():
     changes = {k: v for rule in RULES.values() for k, v in rule[0].items()}
     result = suggest(**changes)
     assert result.level == "inpatient"
-    assert result.reasons == (s.R_WITHDRAWAL, s.R_MEDICAL, s.R_HOME, s.R_UNMANAGEABLE, s.R_DAILY,
-                              s.R_OUTPATIENT_FAILED)
+    assert result.reasons == (s.R_WITHDRAWAL, s.R_MEDICAL, s.R_HOME, s.R_UNMANAGEABLE, s.R_DAILY, s.R_OUTPATIENT_FAILED)
     assert result.flags == ("withdrawal", "medical", "sober_housing_option")
 
 
@@ -91,10 +91,22 @@ def test_only_a_real_yes_fires_a_rule(answer):
 
 
 # -- PHQ-2: co-occurring flag at 3 or more, no change of level ---------------
-@pytest.mark.parametrize("interest, mood, flagged", [
-    (0, 0, False), (1, 1, False), (2, 0, False), (2, 1, True), (1, 2, True), (3, 0, True), (3, 3, True),
-    (3, None, True), (None, 3, True), (2, None, False), (None, None, False),
-])
+@pytest.mark.parametrize(
+    "interest, mood, flagged",
+    [
+        (0, 0, False),
+        (1, 1, False),
+        (2, 0, False),
+        (2, 1, True),
+        (1, 2, True),
+        (3, 0, True),
+        (3, 3, True),
+        (3, None, True),
+        (None, 3, True),
+        (2, None, False),
+        (None, None, False),
+    ],
+)
 def test_phq2_of_3_or_more_flags_co_occurring(interest, mood, flagged):
     result = suggest(phq_interest=interest, phq_mood=mood)
     assert ("co_occurring" in result.flags) is flagged
@@ -108,17 +120,20 @@ def test_co_occurring_is_noted_alongside_the_level():
 
 
 # -- ASQ ------------------------------------------------------------------------
-@pytest.mark.parametrize("wish, now, level, reasons, flags", [
-    (False, None, "outpatient", (s.R_NONE,), ()),
-    (True, False, "outpatient", (s.R_NONE, s.R_ASQ_NON_ACUTE), ("asq_non_acute",)),
-    (True, True, None, (s.R_ASQ_ACUTE,), ("asq_acute",)),
-    # no answer on "right now" after a yes cannot rule out acute risk
-    (True, None, None, (s.R_ASQ_ACUTE_UNKNOWN,), ("asq_acute",)),
-    # the ASQ counts a refusal as positive: acuity is still asked
-    (None, True, None, (s.R_ASQ_ACUTE,), ("asq_acute",)),
-    (None, False, "outpatient", (s.R_NONE, s.R_ASQ_UNANSWERED), ("asq_unanswered",)),
-    (None, None, "outpatient", (s.R_NONE, s.R_ASQ_UNANSWERED), ("asq_unanswered",)),
-])
+@pytest.mark.parametrize(
+    "wish, now, level, reasons, flags",
+    [
+        (False, None, "outpatient", (s.R_NONE,), ()),
+        (True, False, "outpatient", (s.R_NONE, s.R_ASQ_NON_ACUTE), ("asq_non_acute",)),
+        (True, True, None, (s.R_ASQ_ACUTE,), ("asq_acute",)),
+        # no answer on "right now" after a yes cannot rule out acute risk
+        (True, None, None, (s.R_ASQ_ACUTE_UNKNOWN,), ("asq_acute",)),
+        # the ASQ counts a refusal as positive: acuity is still asked
+        (None, True, None, (s.R_ASQ_ACUTE,), ("asq_acute",)),
+        (None, False, "outpatient", (s.R_NONE, s.R_ASQ_UNANSWERED), ("asq_unanswered",)),
+        (None, None, "outpatient", (s.R_NONE, s.R_ASQ_UNANSWERED), ("asq_unanswered",)),
+    ],
+)
 def test_asq(wish, now, level, reasons, flags):
     assert suggest(asq_wish_dead=wish, asq_now=now) == s.Suggestion(level, reasons, flags)
 
@@ -152,8 +167,10 @@ def test_acute_risk_keeps_the_adolescent_flag():
 
 
 # -- schedule and readiness -----------------------------------------------------
-@pytest.mark.parametrize("attend, conflict", [(False, True), (True, False), ("mornings", False),
-                                              ("evenings", False), ("unsure", False), (None, False)])
+@pytest.mark.parametrize(
+    "attend, conflict",
+    [(False, True), (True, False), ("mornings", False), ("evenings", False), ("unsure", False), (None, False)],
+)
 def test_cannot_attend_is_flagged_without_changing_the_level(attend, conflict):
     result = suggest(can_attend=attend)
     assert ("schedule_conflict" in result.flags) is conflict
@@ -182,7 +199,8 @@ def test_an_unanswered_question_does_not_hide_a_rule_that_fired():
 @pytest.mark.parametrize("answers", [{}, None, {q: None for q in QUIET}])
 def test_nothing_answered_at_all(answers):
     assert suggest_level(answers) == s.Suggestion(
-        "outpatient", (s.R_NONE, s.R_ASQ_UNANSWERED, s.R_INCOMPLETE), ("asq_unanswered", "incomplete"))
+        "outpatient", (s.R_NONE, s.R_ASQ_UNANSWERED, s.R_INCOMPLETE), ("asq_unanswered", "incomplete")
+    )
 
 
 def test_never_called_a_diagnosis_or_a_placement():

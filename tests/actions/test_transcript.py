@@ -1,6 +1,12 @@
 import pytest
 
-from actions.transcript import consecutive_misses, faq_key, handoff_summary, intent_label, topics_asked
+from actions.transcript import (
+    consecutive_misses,
+    faq_key,
+    handoff_summary,
+    intent_label,
+    topics_asked,
+)
 
 
 def user(text, intent="greet", faq=None):
@@ -54,14 +60,23 @@ def test_intent_label_uses_the_sub_intent():
 
 
 def test_topics_in_order_first_asked_without_repeats():
-    events = [user("a", "faq", faq="cost"), user("b", "greet"), user("c", "faq", faq="vs_php"), user("d", "faq", faq="cost")]
+    events = [
+        user("a", "faq", faq="cost"),
+        user("b", "greet"),
+        user("c", "faq", faq="vs_php"),
+        user("d", "faq", faq="cost"),
+    ]
     assert topics_asked(events) == ["cost", "vs php"]
 
 
 def test_handoff_summary_has_reason_topics_and_last_messages_but_no_button_payloads():
-    events = [user("hw much", "faq", faq="cost"), user("/human_handoff", "human_handoff"), user("pls a person", "human_handoff")]
+    events = [
+        user("hw much", "faq", faq="cost"),
+        user("/human_handoff", "human_handoff"),
+        user("pls a person", "human_handoff"),
+    ]
     assert handoff_summary("Visitor asked for a person.", events) == (
-        "Visitor asked for a person.\nAsked about: cost.\nLast messages: \"hw much\" | \"pls a person\""
+        'Visitor asked for a person.\nAsked about: cost.\nLast messages: "hw much" | "pls a person"'
     )
 
 

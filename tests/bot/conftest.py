@@ -16,8 +16,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from bot.store.database import Database
-from bot.store.db import upgrade
+from bot.store.database import Database, upgrade
 
 POSTGRES_URL = os.environ.get("HELPLINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

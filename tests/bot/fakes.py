@@ -34,8 +34,12 @@ def tracker_latest_message(text: str, understood: Optional[Tuple[str, float]]) -
         "response_selector": {
             "all_retrieval_intents": ["faq"],
             "faq": {
-                "response": {"responses": [{"text": "..."}], "confidence": 0.8 if response else 0.1,
-                             "intent_response_key": key, "utter_action": f"utter_{key}"},
+                "response": {
+                    "responses": [{"text": "..."}],
+                    "confidence": 0.8 if response else 0.1,
+                    "intent_response_key": key,
+                    "utter_action": f"utter_{key}",
+                },
                 "ranking": [],
             },
         },
@@ -109,3 +113,18 @@ class FakeRasa:
 
     async def close(self) -> None:
         await self.server.close()
+
+
+class Recorder:
+    """Listens to the staff events and stands in for a channel's deliverer, keeping what each got."""
+
+    def __init__(self) -> None:
+        self.events: List[Tuple[str, Dict[str, Any]]] = []
+        self.delivered: List[Tuple[str, Any]] = []
+
+    async def notify(self, kind: str, data: Dict[str, Any]) -> None:
+        self.events.append((kind, data))
+
+    async def deliver(self, address: str, reply: Any) -> bool:
+        self.delivered.append((address, reply))
+        return True

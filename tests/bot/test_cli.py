@@ -16,8 +16,14 @@ from bot.config import REPO_ROOT, Settings
 
 
 def test_rasa_and_the_action_server_listen_on_loopback_and_rasas_api_needs_the_token(tmp_path):
-    settings = Settings.from_env({"RASA_URL": "http://127.0.0.1:6005", "ACTION_SERVER_URL": "http://127.0.0.1:6055",
-                                  "GATEWAY_PORT": "9090", "TRACKER_STORE_URL": "sqlite:///var/t.db"})
+    settings = Settings.from_env(
+        {
+            "RASA_URL": "http://127.0.0.1:6005",
+            "ACTION_SERVER_URL": "http://127.0.0.1:6055",
+            "GATEWAY_PORT": "9090",
+            "TRACKER_STORE_URL": "sqlite:///var/t.db",
+        }
+    )
     actions, rasa, gateway = cli.children(settings, "s3cret", tmp_path)
     assert actions.env["SANIC_HOST"] == "127.0.0.1" and "6055" in actions.argv
     assert actions.health_url == "http://127.0.0.1:6055/health"
@@ -33,8 +39,14 @@ def test_rasa_and_the_action_server_listen_on_loopback_and_rasas_api_needs_the_t
 
 
 def test_a_bad_setting_stops_with_the_variable_named():
-    result = subprocess.run([sys.executable, "-m", "bot", "serve"], cwd=REPO_ROOT, capture_output=True, text=True,
-                            env={"GATEWAY_PORT": "eighty", "PYTHONPATH": str(REPO_ROOT)}, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env={"GATEWAY_PORT": "eighty", "PYTHONPATH": str(REPO_ROOT)},
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "GATEWAY_PORT='eighty' must be a port number" in result.stderr
 
@@ -61,8 +73,10 @@ def test_run_refuses_ports_already_taken(monkeypatch, tmp_path, capsys):
     "reply, shown",
     [
         ({"text": "Hi"}, "Hi"),
-        ({"text": "Pick one", "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No"}]},
-         "Pick one\n  1. Yes\n  2. No"),
+        (
+            {"text": "Pick one", "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No"}]},
+            "Pick one\n  1. Yes\n  2. No",
+        ),
         ({"text": "Hello, I'm Dana.", "staff_name": "Dana"}, "[Dana]\nHello, I'm Dana."),
         ({"custom": {"screen_result": {}}}, ""),
     ],
@@ -77,8 +91,15 @@ async def test_terminal_chat_talks_through_rest_and_a_digit_picks_a_button(monke
     async def webhook(request):
         body = await request.json()
         received.append(body)
-        return web.json_response([{"recipient_id": body["sender"], "text": "Want a person?",
-                                   "buttons": [{"title": "Yes", "payload": "/affirm"}]}])
+        return web.json_response(
+            [
+                {
+                    "recipient_id": body["sender"],
+                    "text": "Want a person?",
+                    "buttons": [{"title": "Yes", "payload": "/affirm"}],
+                }
+            ]
+        )
 
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", webhook)
@@ -127,18 +148,23 @@ def store_at(tmp_path):
 
 
 def local_settings(tmp_path, **env) -> Settings:
-    return Settings.from_env({
-        "DATABASE_URL": f"sqlite:///{tmp_path}/helpline.db", "GATEWAY_PORT": str(free_port()),
-        "RASA_URL": f"http://127.0.0.1:{free_port()}", "ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}",
-        **env,
-    })
+    return Settings.from_env(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path}/helpline.db",
+            "GATEWAY_PORT": str(free_port()),
+            "RASA_URL": f"http://127.0.0.1:{free_port()}",
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{free_port()}",
+            **env,
+        }
+    )
 
 
 FIRST_ADMIN = re.compile(r"sign in as (\S+) with this one-time password; you will choose your own:\n\s+(\S+)\n")
 
 
 def test_run_makes_the_first_admin_before_starting_and_shows_its_password_once(monkeypatch, tmp_path, capsys):
-    from bot import accounts, supervisor
+    from bot import supervisor
+    from bot.store import accounts
     from bot.store import staff as staff_store
 
     model = tmp_path / "helpline.tar.gz"
@@ -191,7 +217,7 @@ def test_staff_commands_are_wired_in(monkeypatch, tmp_path, capsys):
 def mark_one(tmp_path):
     from bot.store import conversations as convo
     from bot.store import corrections as corrections_store
-    from bot.store.db import upgrade
+    from bot.store.database import upgrade
 
     db = store_at(tmp_path)
     try:

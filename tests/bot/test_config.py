@@ -15,25 +15,27 @@ def test_defaults_run_on_embedded_sqlite_under_var():
 
 
 def test_values_from_the_environment():
-    s = Settings.from_env({
-        "DATABASE_URL": "postgresql://helpline:secret@db.internal/helpline",
-        "TRACKER_STORE_URL": "sqlite:///var/other.db",
-        "RASA_URL": "http://127.0.0.1:6005/",
-        "RASA_TOKEN": " abc ",
-        "BOT_API_TOKEN": "",
-        "GATEWAY_HOST": "0.0.0.0",
-        "GATEWAY_PORT": "9000",
-        "PROGRAM_PROFILE": "tests/actions/profiles/minimal.yml",
-        "TWILIO_ACCOUNT_SID": "AC123",
-        "TWILIO_API_BASE": "http://127.0.0.1:9999",
-        "PUBLIC_URL": "https://help.example.org",
-    })
+    s = Settings.from_env(
+        {
+            "DATABASE_URL": "postgresql://helpline:secret@db.internal/helpline",
+            "TRACKER_STORE_URL": "sqlite:///var/other.db",
+            "RASA_URL": "http://127.0.0.1:6005/",
+            "RASA_TOKEN": " abc ",
+            "BOT_API_TOKEN": "",
+            "GATEWAY_HOST": "0.0.0.0",
+            "GATEWAY_PORT": "9000",
+            "PROGRAM_PROFILE": "tests/profiles/minimal.yml",
+            "TWILIO_ACCOUNT_SID": "AC123",
+            "TWILIO_API_BASE": "http://127.0.0.1:9999",
+            "PUBLIC_URL": "https://help.example.org",
+        }
+    )
     assert s.database_url == "postgresql://helpline:secret@db.internal/helpline"
     assert s.tracker_store_url == f"sqlite:///{REPO_ROOT}/var/other.db"  # relative to the repository
     assert s.rasa_url == "http://127.0.0.1:6005"
     assert s.rasa_token == "abc" and s.bot_api_token is None
     assert s.gateway_url == "http://127.0.0.1:9000"
-    assert s.program_profile == REPO_ROOT / "tests/actions/profiles/minimal.yml"
+    assert s.program_profile == REPO_ROOT / "tests/profiles/minimal.yml"
     assert s.twilio_account_sid == "AC123" and s.twilio_api_base == "http://127.0.0.1:9999"
     assert s.public_url == "https://help.example.org"
 

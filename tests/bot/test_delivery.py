@@ -1,5 +1,5 @@
 from bot.delivery import Deliveries
-from bot.router import Reply
+from bot.turn import Reply
 
 
 async def test_a_channel_without_push_reports_not_delivered():

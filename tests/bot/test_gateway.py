@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from fakes import dead_url
 
-from bot.app import create_app, setup_optional_channels
+from bot.app import create_app
 from bot.config import Settings
 from bot.web_keys import ROUTER
 
@@ -18,29 +17,24 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def settings_for(tmp_path, rasa_url, **overrides) -> Settings:
-    settings = Settings.from_env({
-        "DATABASE_URL": f"sqlite:///{tmp_path}/gateway.db",
-        "RASA_URL": rasa_url,
-        "ACTION_SERVER_URL": rasa_url,  # the fake also answers the action server's /health
-        "BOT_API_TOKEN": TOKEN,
-        "RASA_TOKEN": "rasa-token",
-    })
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path}/gateway.db",
+            "RASA_URL": rasa_url,
+            "ACTION_SERVER_URL": rasa_url,  # the fake also answers the action server's /health
+            "BOT_API_TOKEN": TOKEN,
+            "RASA_TOKEN": "rasa-token",
+        }
+    )
     return dataclasses.replace(settings, **overrides)
 
 
 @pytest.fixture
-async def client_for(tmp_path):
-    clients = []
-
+def client_for(aiohttp_client):
     async def make(settings: Settings, channels=()) -> TestClient:
-        client = TestClient(TestServer(create_app(settings, channels=channels), host="127.0.0.1"))
-        await client.start_server()
-        clients.append(client)
-        return client
+        return await aiohttp_client(create_app(settings, channels=channels))
 
-    yield make
-    for client in clients:
-        await client.close()
+    return make
 
 
 @pytest.fixture
@@ -55,11 +49,16 @@ async def say(client, sender, message, **extra):
 
 
 async def test_rest_replies_in_rasas_shape(client, fake_rasa):
-    fake_rasa.says({"text": "IOP is a structured program.", "buttons": [{"title": "Cost", "payload": "/cost"}]},
-                   {"custom": {"screen_result": {"level": "iop"}}})
+    fake_rasa.says(
+        {"text": "IOP is a structured program.", "buttons": [{"title": "Cost", "payload": "/cost"}]},
+        {"custom": {"screen_result": {"level": "iop"}}},
+    )
     assert await say(client, "alice", "what is iop", metadata={"page": "/faq"}) == [
-        {"recipient_id": "alice", "text": "IOP is a structured program.",
-         "buttons": [{"title": "Cost", "payload": "/cost"}]},
+        {
+            "recipient_id": "alice",
+            "text": "IOP is a structured program.",
+            "buttons": [{"title": "Cost", "payload": "/cost"}],
+        },
         {"recipient_id": "alice", "custom": {"screen_result": {"level": "iop"}}},
     ]
     assert fake_rasa.received[0]["metadata"] == {"page": "/faq", "channel": "rest"}
@@ -86,8 +85,10 @@ async def test_rest_refuses_malformed_requests_with_a_reason(client, body, messa
 
 
 async def test_the_api_shows_the_transcript_and_the_handoffs(client, fake_rasa):
-    fake_rasa.says({"text": "Asking someone."},
-                   {"custom": {"handoff": {"reason": "Visitor asked for a person.", "priority": "normal"}}})
+    fake_rasa.says(
+        {"text": "Asking someone."},
+        {"custom": {"handoff": {"reason": "Visitor asked for a person.", "priority": "normal"}}},
+    )
     await say(client, "bob", "a real person please")
     resp = await client.get("/api/conversations/by-address/rest/bob", headers=AUTH)
     conversation = await resp.json()
@@ -166,29 +167,38 @@ async def test_the_router_is_shared_by_the_app(client):
     assert client.server.app[ROUTER].contact().phone == "(555) 010-0147"
 
 
-def test_a_missing_channel_module_is_skipped_with_a_warning(caplog):
-    from aiohttp import web
+def test_every_door_is_mounted_by_create_app(tmp_path):
+    app = create_app(settings_for(tmp_path, "http://127.0.0.1:9"))
+    paths = set()
+    for resource in app.router.resources():
+        info = resource.get_info()
+        if "app" in info:  # a sub-app: its own routes, under its prefix
+            paths |= {
+                r.get_info().get("path") or r.get_info().get("formatter") or r.get_info().get("prefix")
+                for r in info["app"].router.resources()
+            }
+        else:
+            paths.add(info.get("path") or info.get("formatter") or info.get("prefix"))
+    for door in (
+        "/",
+        "/webhooks/rest/webhook",
+        "/webhooks/twilio/sms",
+        "/healthz",
+        "/metrics",
+        "/chat/assets",
+        "/console",
+        "/console/login",
+        "/console/live",
+        "/console/assets",
+        "/api/conversations/{id}",
+        "/api/queue",
+        "/api/dashboard",
+        "/api/audit",
+        "/api/handoffs",
+    ):
+        assert door in paths, door
 
-    with caplog.at_level(logging.WARNING):
-        setup_optional_channels(web.Application(), ["bot.channels.does_not_exist"])
-    assert "bot.channels.does_not_exist" in caplog.text
 
-
-def test_a_channel_missing_a_library_is_an_error(tmp_path, monkeypatch):
-    from aiohttp import web
-
-    (tmp_path / "needs_lib.py").write_text("import surely_not_installed_lib\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(ModuleNotFoundError):
-        setup_optional_channels(web.Application(), ["needs_lib"])
-
-
-def test_present_channel_modules_are_set_up(tmp_path, monkeypatch):
-    from aiohttp import web
-
-    (tmp_path / "fake_channel.py").write_text(
-        "def setup(app):\n    app.router.add_get('/fake', lambda request: None)\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    app = web.Application()
-    setup_optional_channels(app, ["fake_channel"])
-    assert any(r.resource.canonical == "/fake" for r in app.router.routes())
+def test_an_unknown_channel_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="unknown channels"):
+        create_app(settings_for(tmp_path, "http://127.0.0.1:9"), channels=("fax",))

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from bot import understanding
 from bot.metrics import Metrics
 from bot.rasa_client import RasaClient
-from bot.router import Inbound, Router
+from bot.router import Router
 from bot.store import conversations as convo
 from bot.store.models import Message
-from bot.waiting import Contact
+from bot.turn import Inbound
+from core.wording import Contact
 
 CONTACT = Contact("Test IOP", "(555) 010-0100", "weekdays 9 to 5")
 
@@ -35,8 +36,11 @@ def router(db, http, fake_rasa):
 
 def visitor_messages(db, conversation_id):
     def read(s):
-        rows = s.execute(select(Message).where(Message.conversation_id == conversation_id,
-                                               Message.author == "visitor").order_by(Message.id)).scalars()
+        rows = s.execute(
+            select(Message)
+            .where(Message.conversation_id == conversation_id, Message.author == "visitor")
+            .order_by(Message.id)
+        ).scalars()
         return [(m.text, m.intent, m.intent_confidence) for m in rows]
 
     return db.call(read)
@@ -44,37 +48,50 @@ def visitor_messages(db, conversation_id):
 
 # -- reading the tracker ------------------------------------------------------------------
 
-@pytest.mark.parametrize("latest, expected", [
-    (tracker_latest_message("how much is it", ("faq/cost", 0.9)), ("faq/cost", 0.8)),
-    (tracker_latest_message("hi", ("greet", 0.97)), ("greet", 0.97)),
-    (tracker_latest_message("asdf", None), ("nlu_fallback", 0.3)),
-    ({"text": "hi", "intent": {"name": "greet", "confidence": 1}}, ("greet", 1.0)),
-    ({"text": "hi", "intent": {"name": "greet"}}, ("greet", None)),
-    # A selector answer for another retrieval intent is not this message's topic.
-    ({"intent": {"name": "faq", "confidence": 0.5},
-      "response_selector": {"faq": {"response": {"intent_response_key": "chitchat/x"}}}}, ("faq", 0.5)),
-    ({"intent": {"name": "faq", "confidence": 0.5}, "response_selector": {"faq": None}}, ("faq", 0.5)),
-    ({"text": "hi", "intent": {}}, None),
-    ({"text": "hi", "intent": {"name": None}}, None),
-    ({"text": "hi"}, None),
-    (None, None),
-])
+
+@pytest.mark.parametrize(
+    "latest, expected",
+    [
+        (tracker_latest_message("how much is it", ("faq/cost", 0.9)), ("faq/cost", 0.8)),
+        (tracker_latest_message("hi", ("greet", 0.97)), ("greet", 0.97)),
+        (tracker_latest_message("asdf", None), ("nlu_fallback", 0.3)),
+        ({"text": "hi", "intent": {"name": "greet", "confidence": 1}}, ("greet", 1.0)),
+        ({"text": "hi", "intent": {"name": "greet"}}, ("greet", None)),
+        # A selector answer for another retrieval intent is not this message's topic.
+        (
+            {
+                "intent": {"name": "faq", "confidence": 0.5},
+                "response_selector": {"faq": {"response": {"intent_response_key": "chitchat/x"}}},
+            },
+            ("faq", 0.5),
+        ),
+        ({"intent": {"name": "faq", "confidence": 0.5}, "response_selector": {"faq": None}}, ("faq", 0.5)),
+        ({"text": "hi", "intent": {}}, None),
+        ({"text": "hi", "intent": {"name": None}}, None),
+        ({"text": "hi"}, None),
+        (None, None),
+    ],
+)
 def test_understood_reads_intent_and_retrieval_key(latest, expected):
     assert understanding.understood(latest) == expected
 
 
-@pytest.mark.parametrize("sent, seen, same", [
-    ("how much", "how much", True),
-    ("  how much ", "how much", True),
-    ("how much", "is insurance ok", False),
-    ("how much", None, False),
-    ("", "", True),
-])
+@pytest.mark.parametrize(
+    "sent, seen, same",
+    [
+        ("how much", "how much", True),
+        ("  how much ", "how much", True),
+        ("how much", "is insurance ok", False),
+        ("how much", None, False),
+        ("", "", True),
+    ],
+)
 def test_same_text(sent, seen, same):
     assert understanding.same_text(sent, seen) is same
 
 
 # -- the store ------------------------------------------------------------------------------
+
 
 def test_record_with_id_gives_the_stored_message(db):
     first = db.call(convo.record_visitor_message_with_id, "sms", "+15550100", "hello", "SM1")
@@ -98,6 +115,7 @@ def test_set_message_intent_only_on_visitor_messages(db):
 
 # -- through the router ----------------------------------------------------------------------
 
+
 async def test_intent_lands_on_the_visitor_message(router, fake_rasa, db):
     fake_rasa.understands({"how much does iop cost": "faq/cost", "hello": "greet"})
     first = await router.handle(Inbound("sms", "+15550101", "hello"))
@@ -105,7 +123,9 @@ async def test_intent_lands_on_the_visitor_message(router, fake_rasa, db):
     await router.handle(Inbound("sms", "+15550101", "how much does iop cost"))
     await understanding.settle()
     assert visitor_messages(db, first.conversation_id) == [
-        ("hello", "greet", 0.9), ("how much does iop cost", "faq/cost", 0.8)]
+        ("hello", "greet", 0.9),
+        ("how much does iop cost", "faq/cost", 0.8),
+    ]
     asked = fake_rasa.tracker_requests[-1]
     assert asked == {"sender": first.conversation_id, "include_events": "NONE", "token": fake_rasa.token}
 
@@ -118,7 +138,9 @@ async def test_a_quicker_second_message_is_never_mislabelled(router, fake_rasa, 
     await router.handle(Inbound("web", "s2", "how much does iop cost"))
     await understanding.settle()
     assert visitor_messages(db, first.conversation_id) == [
-        ("hello", None, None), ("how much does iop cost", "faq/cost", 0.8)]
+        ("hello", None, None),
+        ("how much does iop cost", "faq/cost", 0.8),
+    ]
 
 
 @pytest.mark.parametrize("status", [500, 404])

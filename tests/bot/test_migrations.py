@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from bot.store.db import alembic_config, make_engine, upgrade
+from bot.store.database import alembic_config, make_engine, upgrade
 from bot.store.models import Base
 
 

@@ -25,7 +25,7 @@ def test_unclaimed_first_then_crisis_then_longest_waiting(db):
     _, new_crisis = ticket(db, "sms", "+15555550123", "help", "crisis", minutes_ago=1)
     _, urgent = ticket(db, "web", "u" * 32, "hm", "urgent", minutes_ago=5)
     _, claimed_crisis = ticket(db, "web", "c" * 32, "x", "crisis", minutes_ago=60)
-    assert db.call(convo.claim, claimed_crisis, "dana", "Dana")
+    assert db.call(convo.claim, claimed_crisis, "dana")
     queue = db.call(queue_store.queue_snapshot)
     assert [q["handoff_id"] for q in queue] == [new_crisis, urgent, old_normal, claimed_crisis]
     assert queue[0]["address"] == "•••• 0123" and queue[0]["last_message"] == "help"
@@ -34,16 +34,21 @@ def test_unclaimed_first_then_crisis_then_longest_waiting(db):
 
 def test_resolved_tickets_leave_the_queue(db):
     conversation_id, handoff_id = ticket(db, "web", "r" * 32, "hi")
-    assert db.call(convo.claim, handoff_id, "dana", "Dana")
+    assert db.call(convo.claim, handoff_id, "dana")
     assert db.call(convo.close, conversation_id, "done")
     assert db.call(queue_store.queue_snapshot) == []
 
 
 def test_a_conversation_shows_the_number_only_to_its_holder_and_the_latest_screen(db):
     conversation_id, handoff_id = ticket(db, "sms", "+15555550177", "i want help")
-    db.call(convo.record_reply, conversation_id, "bot", "Suggested: IOP",
-            {"custom": {"screen_result": {"level": "iop", "reasons": ["daily use"], "flags": []}}})
-    assert db.call(convo.claim, handoff_id, "dana", "Dana")
+    db.call(
+        convo.record_reply,
+        conversation_id,
+        "bot",
+        "Suggested: IOP",
+        {"custom": {"screen_result": {"level": "iop", "reasons": ["daily use"], "flags": []}}},
+    )
+    assert db.call(convo.claim, handoff_id, "dana", "Dana joined the conversation.")
     mine = db.call(queue_store.conversation_view, conversation_id, "dana")
     theirs = db.call(queue_store.conversation_view, conversation_id, "ben")
     assert mine["address"] == "+15555550177" and theirs["address"] == "•••• 0177"

@@ -7,17 +7,18 @@ from typing import List
 
 import aiohttp
 import pytest
-from fakes import dead_url
+from fakes import Recorder, dead_url
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 
-from bot.delivery import Deliveries
+from bot.events import Events
 from bot.metrics import Metrics
 from bot.rasa_client import RasaClient
-from bot.router import CRISIS_REASON, UNAVAILABLE_REASON, Inbound, Reply, Router
+from bot.router import CRISIS_REASON, UNAVAILABLE_REASON, Router
 from bot.store import conversations as convo
 from bot.store.models import Handoff, utcnow
-from bot.waiting import Contact
+from bot.turn import Inbound, Reply
+from core.wording import Contact
 
 CONTACT = Contact("Test IOP", "(555) 010-0100", "weekdays 9 to 5")
 CRISIS = "i want to kill myself"
@@ -31,30 +32,22 @@ async def http():
         yield session
 
 
-class Recorder:
-    def __init__(self):
-        self.events = []
-        self.delivered = []
-
-    async def notify(self, kind, data):
-        self.events.append((kind, data))
-
-    async def deliver(self, address, reply):
-        self.delivered.append((address, reply))
-        return True
-
-
 @pytest.fixture
 def recorder():
     return Recorder()
 
 
 def make_router(db, http, rasa_url, recorder, staff_online=0):
-    deliveries = Deliveries()
-    deliveries.register("sms", recorder.deliver)
-    return Router(db, RasaClient(http, rasa_url, timeout=5), contact=lambda: CONTACT,
-                  staff_online=lambda: staff_online, notify=recorder.notify, metrics=Metrics(),
-                  deliveries=deliveries)
+    events = Events()
+    events.subscribe(recorder.notify)
+    return Router(
+        db,
+        RasaClient(http, rasa_url, timeout=5),
+        contact=lambda: CONTACT,
+        staff_online=lambda: staff_online,
+        events=events,
+        metrics=Metrics(),
+    )
 
 
 @pytest.fixture
@@ -90,6 +83,7 @@ async def transcript(router, cid):
 
 # -- bot mode ------------------------------------------------------------------
 
+
 async def test_bot_mode_passes_the_message_to_rasa_and_keeps_both_sides(router, fake_rasa):
     fake_rasa.says({"text": "About $250 a day.", "buttons": [{"title": "More", "payload": "/more"}]})
     outcome = await router.handle(Inbound("rest", "visitor-1", FAQ, metadata={"lang": "en"}))
@@ -108,17 +102,27 @@ async def test_bot_mode_passes_the_message_to_rasa_and_keeps_both_sides(router, 
 async def test_a_handoff_payload_opens_a_ticket_and_never_reaches_the_visitor(router, fake_rasa, recorder):
     fake_rasa.says(
         {"text": "Okay, I'm asking someone from our team to join this chat."},
-        {"custom": {"handoff": {"reason": "Visitor asked for a person.", "priority": "normal",
-                                "summary": "Asked about cost."}}},
+        {
+            "custom": {
+                "handoff": {
+                    "reason": "Visitor asked for a person.",
+                    "priority": "normal",
+                    "summary": "Asked about cost.",
+                }
+            }
+        },
     )
     outcome = await router.handle(Inbound("rest", "v", "can i talk to a person"))
     assert all("handoff" not in (r.custom or {}) for r in outcome.replies)
     assert texts(outcome.replies)[0].startswith("Okay, I'm asking")
-    assert "nobody is online right now" in texts(outcome.replies)[1]   # no staff signed in
+    assert "nobody is online right now" in texts(outcome.replies)[1]  # no staff signed in
     assert "(555) 010-0100" in texts(outcome.replies)[1]
     [ticket] = await handoffs(router, outcome.conversation_id)
     assert (ticket["reason"], ticket["priority"], ticket["summary"]) == (
-        "Visitor asked for a person.", "normal", "Asked about cost.")
+        "Visitor asked for a person.",
+        "normal",
+        "Asked about cost.",
+    )
     assert (await transcript(router, outcome.conversation_id))["mode"] == "waiting"
     assert ("queue", {"conversation_id": outcome.conversation_id, "handoff_id": ticket["id"]}) in recorder.events
 
@@ -142,8 +146,11 @@ async def test_handoff_priority_is_taken_from_the_payload_when_valid(router, fak
 
 
 async def test_the_acknowledgement_does_not_repeat_the_phone_the_assistant_just_gave(router, fake_rasa):
-    fake_rasa.says({"text": "Okay."}, {"text": "If you'd rather talk now: call (555) 010-0100."},
-                   {"custom": {"handoff": {"reason": "r", "priority": "normal"}}})
+    fake_rasa.says(
+        {"text": "Okay."},
+        {"text": "If you'd rather talk now: call (555) 010-0100."},
+        {"custom": {"handoff": {"reason": "r", "priority": "normal"}}},
+    )
     outcome = await router.handle(Inbound("rest", "v", "person please"))
     assert sum("(555) 010-0100" in t for t in texts(outcome.replies)) == 1
 
@@ -157,6 +164,7 @@ async def test_acknowledgement_gives_the_queue_position_when_staff_are_online(db
 
 
 # -- crisis ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("mode", ["bot", "waiting", "human"])
 @pytest.mark.parametrize("rasa_up", [True, False])
@@ -178,14 +186,14 @@ async def test_the_crisis_reply_is_first_in_every_mode_with_rasa_up_or_down(
     assert len(outcome.replies) == (1 if mode == "human" else 2)
     assert recorder.events[-1] == ("crisis", {"conversation_id": cid, "handoff_id": tickets[0]["id"]})
     messages = (await transcript(router, cid))["messages"]
-    assert [m["text"] for m in messages[-len(outcome.replies) - 1:]] == [CRISIS] + texts(outcome.replies)
+    assert [m["text"] for m in messages[-len(outcome.replies) - 1 :]] == [CRISIS] + texts(outcome.replies)
 
 
 async def test_crisis_about_someone_else_is_said_for_them(router):
     outcome = await router.handle(Inbound("rest", "v", CRISIS_ABOUT_FRIEND))
-    from bot import safety
+    from core import wording
 
-    assert outcome.replies[0].text == safety.crisis_reply(about_other=True)
+    assert outcome.replies[0].text == wording.crisis_reply(about_other=True)
 
 
 class BrokenDatabase:
@@ -219,25 +227,26 @@ async def test_a_failing_notifier_does_not_stop_the_crisis_path(db, http, fake_r
     async def broken(kind, data):
         raise RuntimeError("console down")
 
-    router = Router(db, RasaClient(http, fake_rasa.url), contact=lambda: CONTACT, notify=broken)
+    events = Events()
+    events.subscribe(broken)
+    router = Router(db, RasaClient(http, fake_rasa.url), contact=lambda: CONTACT, events=events)
     outcome = await router.handle(Inbound("rest", "v", CRISIS))
     assert is_crisis_reply(outcome.replies[0].text) and len(outcome.replies) == 2
 
 
 # -- the assistant fails -----------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "answer",
     [
         (500, {"error": "boom"}),
-        (200, []),             # Rasa's answer when a custom action failed
+        (200, []),  # Rasa's answer when a custom action failed
         (200, "not a list"),
-        None,                  # nobody listening
+        None,  # nobody listening
     ],
 )
-async def test_when_the_assistant_fails_the_visitor_gets_an_apology_and_a_person(
-    db, http, fake_rasa, recorder, answer
-):
+async def test_when_the_assistant_fails_the_visitor_gets_an_apology_and_a_person(db, http, fake_rasa, recorder, answer):
     router = make_router(db, http, dead_url() if answer is None else fake_rasa.url, recorder)
     if answer is not None:
         fake_rasa.answer = lambda body: answer
@@ -249,19 +258,21 @@ async def test_when_the_assistant_fails_the_visitor_gets_an_apology_and_a_person
     assert (ticket["reason"], ticket["priority"]) == (UNAVAILABLE_REASON, "urgent")
     assert FAQ in ticket["summary"]
     data = await transcript(router, outcome.conversation_id)
-    assert [m["text"] for m in data["messages"]] == [FAQ, reply.text]   # the message is kept
+    assert [m["text"] for m in data["messages"]] == [FAQ, reply.text]  # the message is kept
     assert data["mode"] == "waiting"
     assert router.metrics.assistant_failures._value.get() == 1
 
 
 # -- waiting and human mode ---------------------------------------------------------
 
+
 async def test_while_waiting_the_visitor_hears_back_at_once_and_rasa_is_not_asked(router, fake_rasa):
     cid = await put_in_mode(router, "+1555", "waiting")
     fake_rasa.received.clear()
     outcome = await router.handle(Inbound("sms", "+1555", "hello? anyone there"))
     assert texts(outcome.replies) == [
-        "Thanks, I've added that for the team; they'll see it as soon as someone is back."]
+        "Thanks, I've added that for the team; they'll see it as soon as someone is back."
+    ]
     assert fake_rasa.received == []
     assert (await transcript(router, cid))["messages"][-1]["author"] == "system"
 
@@ -280,8 +291,9 @@ async def test_a_callback_number_given_while_waiting_is_stored_on_the_ticket(rou
 async def test_crisis_lines_are_said_again_once_when_the_wait_grows(router):
     cid = await put_in_mode(router, "+1555", "waiting")
     with router.db.sessions.begin() as s:
-        s.execute(update(Handoff).where(Handoff.conversation_id == cid)
-                  .values(created_at=utcnow() - timedelta(minutes=11)))
+        s.execute(
+            update(Handoff).where(Handoff.conversation_id == cid).values(created_at=utcnow() - timedelta(minutes=11))
+        )
     first = await router.handle(Inbound("sms", "+1555", "still here"))
     second = await router.handle(Inbound("sms", "+1555", "still here"))
     assert any("988" in t for t in texts(first.replies))
@@ -303,20 +315,6 @@ async def test_waiting_without_a_ticket_goes_back_to_the_assistant(router, fake_
     outcome = await router.handle(Inbound("sms", "+1555", FAQ))
     assert texts(outcome.replies) == [f"echo: {FAQ}"]
     assert (await transcript(router, cid))["mode"] == "bot"
-
-
-async def test_staff_messages_are_delivered_and_handing_back_returns_to_the_bot(router, fake_rasa, recorder):
-    cid = await put_in_mode(router, "+1555", "human")
-    assert await router.staff_says(cid, "Dana", "Hi, I'm Dana from intake.")
-    assert await router.hand_back(cid, "answered")
-    assert [(a, r.author, r.staff_name) for a, r in recorder.delivered] == [
-        ("+1555", "staff", "Dana"), ("+1555", "system", None)]
-    assert "automated assistant" in recorder.delivered[1][1].text
-    outcome = await router.handle(Inbound("sms", "+1555", FAQ))
-    assert texts(outcome.replies) == [f"echo: {FAQ}"]
-    [ticket] = await handoffs(router, cid)
-    assert ticket["status"] == "resolved"
-    assert await router.hand_back("nope") is False
 
 
 async def test_a_repeated_message_id_is_answered_once(router, fake_rasa):

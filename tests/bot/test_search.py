@@ -23,15 +23,26 @@ def at(day: str, hour: int = 12) -> datetime:
 
 # name: (channel, address, [(day, author, text)], [(status, priority)])
 PEOPLE = {
-    "A": ("sms", "+15550100001", [("2024-01-10", "visitor", "How much does it cost?"),
-                                  ("2024-01-20", "bot", "It depends on your insurance.")], []),
-    "B": ("web", "session-bbbbbb", [("2024-02-01", "visitor", "Can I get 100 percent back, 100% sure?")],
-          [("open", "normal")]),
+    "A": (
+        "sms",
+        "+15550100001",
+        [("2024-01-10", "visitor", "How much does it cost?"), ("2024-01-20", "bot", "It depends on your insurance.")],
+        [],
+    ),
+    "B": (
+        "web",
+        "session-bbbbbb",
+        [("2024-02-01", "visitor", "Can I get 100 percent back, 100% sure?")],
+        [("open", "normal")],
+    ),
     "C": ("sms", "+15550100003", [("2024-03-01", "visitor", "I feel unsafe tonight")], [("claimed", "crisis")]),
-    "D": ("rest", "client-dddddd", [("2024-03-15", "visitor", "Do you take my_insurance?")],
-          [("resolved", "urgent")]),
-    "E": ("web", "session-eeeeee", [("2024-04-01", "visitor", "What does the evening program COST?")],
-          [("resolved", "crisis"), ("resolved", "normal")]),
+    "D": ("rest", "client-dddddd", [("2024-03-15", "visitor", "Do you take my_insurance?")], [("resolved", "urgent")]),
+    "E": (
+        "web",
+        "session-eeeeee",
+        [("2024-04-01", "visitor", "What does the evening program COST?")],
+        [("resolved", "crisis"), ("resolved", "normal")],
+    ),
 }
 
 
@@ -42,16 +53,34 @@ def people(db):
     with db.sessions.begin() as s:
         for name, (channel, address, messages, handoffs) in PEOPLE.items():
             times = [at(day) for day, _, _ in messages]
-            conversation = Conversation(channel=channel, address=address, mode="bot", opted_out=False,
-                                        created_at=min(times), updated_at=max(times))
+            conversation = Conversation(
+                channel=channel,
+                address=address,
+                mode="bot",
+                opted_out=False,
+                created_at=min(times),
+                updated_at=max(times),
+            )
             s.add(conversation)
             s.flush()
             for day, author, text in messages:
-                s.add(Message(conversation_id=conversation.id, channel=channel, author=author, text=text,
-                              created_at=at(day)))
+                s.add(
+                    Message(
+                        conversation_id=conversation.id, channel=channel, author=author, text=text, created_at=at(day)
+                    )
+                )
             for status, priority in handoffs:
-                s.add(Handoff(conversation_id=conversation.id, reason="asked", priority=priority, status=status,
-                              summary="", crisis_lines_repeated=False, created_at=min(times)))
+                s.add(
+                    Handoff(
+                        conversation_id=conversation.id,
+                        reason="asked",
+                        priority=priority,
+                        status=status,
+                        summary="",
+                        crisis_lines_repeated=False,
+                        created_at=min(times),
+                    )
+                )
             ids[name] = conversation.id
     return ids
 
@@ -68,36 +97,39 @@ def names(db, people, **filters):
     return found
 
 
-@pytest.mark.parametrize("filters, expected", [
-    ({}, ["E", "D", "C", "B", "A"]),
-    ({"text": "cost"}, ["E", "A"]),
-    ({"text": "  COST "}, ["E", "A"]),
-    ({"text": "100%"}, ["B"]),
-    ({"text": "%"}, ["B"]),
-    ({"text": "_"}, ["D"]),
-    ({"text": "my_insurance"}, ["D"]),
-    ({"text": "y%i"}, []),
-    ({"text": "my insurance"}, []),
-    ({"text": "\\"}, []),
-    ({"text": ""}, ["E", "D", "C", "B", "A"]),
-    ({"since": at("2024-03-01", 0)}, ["E", "D", "C"]),
-    ({"until": at("2024-03-01", 0)}, ["B", "A"]),
-    ({"since": at("2024-02-01", 0), "until": at("2024-03-02", 0)}, ["C", "B"]),
-    # A's messages are on the 10th and the 20th: nothing in between is activity.
-    ({"since": at("2024-01-12", 0), "until": at("2024-01-15", 0)}, []),
-    ({"since": at("2024-01-15", 0), "until": at("2024-01-25", 0)}, ["A"]),
-    ({"channel": "sms"}, ["C", "A"]),
-    ({"channel": "web"}, ["E", "B"]),
-    ({"channel": "rest"}, ["D"]),
-    ({"outcome": "bot_only"}, ["A"]),
-    ({"outcome": "waiting"}, ["B"]),
-    ({"outcome": "with_staff"}, ["C"]),
-    ({"outcome": "resolved"}, ["E", "D"]),
-    ({"outcome": "crisis"}, ["E", "C"]),
-    ({"text": "cost", "channel": "web"}, ["E"]),
-    ({"outcome": "crisis", "since": at("2024-03-10", 0)}, ["E"]),
-    ({"text": "insurance", "outcome": "resolved"}, ["D"]),
-])
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({}, ["E", "D", "C", "B", "A"]),
+        ({"text": "cost"}, ["E", "A"]),
+        ({"text": "  COST "}, ["E", "A"]),
+        ({"text": "100%"}, ["B"]),
+        ({"text": "%"}, ["B"]),
+        ({"text": "_"}, ["D"]),
+        ({"text": "my_insurance"}, ["D"]),
+        ({"text": "y%i"}, []),
+        ({"text": "my insurance"}, []),
+        ({"text": "\\"}, []),
+        ({"text": ""}, ["E", "D", "C", "B", "A"]),
+        ({"since": at("2024-03-01", 0)}, ["E", "D", "C"]),
+        ({"until": at("2024-03-01", 0)}, ["B", "A"]),
+        ({"since": at("2024-02-01", 0), "until": at("2024-03-02", 0)}, ["C", "B"]),
+        # A's messages are on the 10th and the 20th: nothing in between is activity.
+        ({"since": at("2024-01-12", 0), "until": at("2024-01-15", 0)}, []),
+        ({"since": at("2024-01-15", 0), "until": at("2024-01-25", 0)}, ["A"]),
+        ({"channel": "sms"}, ["C", "A"]),
+        ({"channel": "web"}, ["E", "B"]),
+        ({"channel": "rest"}, ["D"]),
+        ({"outcome": "bot_only"}, ["A"]),
+        ({"outcome": "waiting"}, ["B"]),
+        ({"outcome": "with_staff"}, ["C"]),
+        ({"outcome": "resolved"}, ["E", "D"]),
+        ({"outcome": "crisis"}, ["E", "C"]),
+        ({"text": "cost", "channel": "web"}, ["E"]),
+        ({"outcome": "crisis", "since": at("2024-03-10", 0)}, ["E"]),
+        ({"text": "insurance", "outcome": "resolved"}, ["D"]),
+    ],
+)
 def test_each_filter_narrows_the_conversations(db, people, filters, expected):
     assert names(db, people, **filters) == expected
 
@@ -105,8 +137,14 @@ def test_each_filter_narrows_the_conversations(db, people, filters, expected):
 def test_a_row_has_what_the_list_shows_and_a_masked_number(db, people):
     [row] = db.call(search_conversations, None, None, None, None, "with_staff")["conversations"]
     assert row == {
-        "id": people["C"], "channel": "sms", "address": "•••• 0003", "created_at": at("2024-03-01"),
-        "updated_at": at("2024-03-01"), "message_count": 1, "outcome": "with_staff", "priority": "crisis",
+        "id": people["C"],
+        "channel": "sms",
+        "address": "•••• 0003",
+        "created_at": at("2024-03-01"),
+        "updated_at": at("2024-03-01"),
+        "message_count": 1,
+        "outcome": "with_staff",
+        "priority": "crisis",
         "snippet": None,
     }
     rows = {r["id"]: r for r in db.call(search_conversations)["conversations"]}
@@ -140,45 +178,57 @@ def test_every_outcome_has_a_plain_label():
     assert all(label and label[0].isupper() for label in OUTCOMES.values())
 
 
-@pytest.mark.parametrize("statuses, outcome", [
-    ([], "bot_only"),
-    (["open"], "waiting"),
-    (["resolved", "open"], "waiting"),
-    (["claimed"], "with_staff"),
-    (["resolved", "claimed"], "with_staff"),
-    (["resolved"], "resolved"),
-    (["resolved", "resolved"], "resolved"),
-])
+@pytest.mark.parametrize(
+    "statuses, outcome",
+    [
+        ([], "bot_only"),
+        (["open"], "waiting"),
+        (["resolved", "open"], "waiting"),
+        (["claimed"], "with_staff"),
+        (["resolved", "claimed"], "with_staff"),
+        (["resolved"], "resolved"),
+        (["resolved", "resolved"], "resolved"),
+    ],
+)
 def test_outcome_of_handoff_statuses(statuses, outcome):
     assert outcome_of(statuses) == outcome
 
 
-@pytest.mark.parametrize("text, pattern", [
-    ("cost", "%cost%"),
-    ("100%", "%100\\%%"),
-    ("my_plan", "%my\\_plan%"),
-    ("a\\b", "%a\\\\b%"),
-])
+@pytest.mark.parametrize(
+    "text, pattern",
+    [
+        ("cost", "%cost%"),
+        ("100%", "%100\\%%"),
+        ("my_plan", "%my\\_plan%"),
+        ("a\\b", "%a\\\\b%"),
+    ],
+)
 def test_like_pattern_takes_wildcards_literally(text, pattern):
     assert like_pattern(text) == pattern
 
 
-@pytest.mark.parametrize("text, shown", [
-    ("call me at 555-010-0199 after 5", "call me at •••• 0199 after 5"),
-    ("my number is +1 (555) 555 0123.", "my number is •••• 0123."),
-    ("I have been sober 90 days, 2 relapses", "I have been sober 90 days, 2 relapses"),
-    ("room 12345", "room 12345"),
-])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("call me at 555-010-0199 after 5", "call me at •••• 0199 after 5"),
+        ("my number is +1 (555) 555 0123.", "my number is •••• 0123."),
+        ("I have been sober 90 days, 2 relapses", "I have been sober 90 days, 2 relapses"),
+        ("room 12345", "room 12345"),
+    ],
+)
 def test_phone_numbers_in_text_are_masked(text, shown):
     assert hide_numbers(text) == shown
 
 
-@pytest.mark.parametrize("text, needle, shown", [
-    ("short\n message", "short", "short message"),
-    ("a" * 200 + " cost " + "b" * 200, "cost", "…" + "a" * 57 + " cost " + "b" * 57 + "…"),
-    ("cost " + "b" * 200, "cost", "cost " + "b" * 115 + "…"),
-    ("a" * 200 + " cost", "cost", "…" + "a" * 115 + " cost"),
-    ("x" * 130 + " 5550100199", "5550100199", "…" + "x" * 110 + " •••• 0199"),
-])
+@pytest.mark.parametrize(
+    "text, needle, shown",
+    [
+        ("short\n message", "short", "short message"),
+        ("a" * 200 + " cost " + "b" * 200, "cost", "…" + "a" * 57 + " cost " + "b" * 57 + "…"),
+        ("cost " + "b" * 200, "cost", "cost " + "b" * 115 + "…"),
+        ("a" * 200 + " cost", "cost", "…" + "a" * 115 + " cost"),
+        ("x" * 130 + " 5550100199", "5550100199", "…" + "x" * 110 + " •••• 0199"),
+    ],
+)
 def test_snippet_is_a_window_around_the_match(text, needle, shown):
     assert snippet(text, needle) == shown

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from bot import accounts, cli, staff_cli
+from bot import cli, staff_cli
 from bot.config import Settings
-from bot.store import audit
+from bot.store import accounts, audit, passwords
 from bot.store import staff as staff_store
 
 ONE_TIME = re.compile(r"One-time password: (\S+)")
@@ -53,17 +53,20 @@ def test_add_an_admin_with_a_password_from_stdin(db, staff):
     assert member["role"] == "admin" and not member["must_change_password"]
 
 
-@pytest.mark.parametrize("argv, stdin, problem", [
-    (["add", "a b", "--name", "X"], "", "Usernames are 2-64"),
-    (["add", "ana", "--name", "   "], "", "--name must be"),
-    (["add", "ana", "--name", "Ana", "--password-stdin"], "short\n", "Use at least 12 characters"),
-    (["add", "ana", "--name", "Ana", "--password-stdin"], "ana-ana-ana-ana\n", "username"),
-    (["add", "ana", "--name", "Ana"], "", "already a staff member called 'ana'"),
-    (["disable", "nobody"], "", "no staff member called 'nobody'"),
-    (["enable", "nobody"], "", "no staff member called 'nobody'"),
-    (["reset", "nobody"], "", "no staff member called 'nobody'"),
-    (["disable", "boss"], "", "only active admin"),
-])
+@pytest.mark.parametrize(
+    "argv, stdin, problem",
+    [
+        (["add", "a b", "--name", "X"], "", "Usernames are 2-64"),
+        (["add", "ana", "--name", "   "], "", "--name must be"),
+        (["add", "ana", "--name", "Ana", "--password-stdin"], "short\n", "Use at least 12 characters"),
+        (["add", "ana", "--name", "Ana", "--password-stdin"], "ana-ana-ana-ana\n", "username"),
+        (["add", "ana", "--name", "Ana"], "", "already a staff member called 'ana'"),
+        (["disable", "nobody"], "", "no staff member called 'nobody'"),
+        (["enable", "nobody"], "", "no staff member called 'nobody'"),
+        (["reset", "nobody"], "", "no staff member called 'nobody'"),
+        (["disable", "boss"], "", "only active admin"),
+    ],
+)
 def test_mistakes_exit_2_with_the_reason(db, staff, argv, stdin, problem):
     assert staff("add", "ana", "--name", "Ana")[0] == 0
     assert staff("add", "boss", "--name", "Boss", "--admin")[0] == 0
@@ -86,7 +89,7 @@ def test_disable_and_enable(db, staff):
 
 def test_reset_makes_a_new_one_time_password_and_lifts_the_throttle(db, staff):
     old = ONE_TIME.search(staff("add", "ana", "--name", "Ana")[1]).group(1)
-    for _ in range(accounts.MAX_FAILURES_PER_USER):
+    for _ in range(passwords.MAX_FAILURES_PER_USER):
         signs_in(db, "ana", "wrong password!")
     assert db.call(accounts.authenticate, "ana", old, "192.0.2.1").throttled
     code, out, _ = staff("reset", "ana")
@@ -135,10 +138,13 @@ def test_the_first_admin_from_the_environment(db):
     assert not db.call(staff_store.get, "chief")["must_change_password"]
 
 
-@pytest.mark.parametrize("env, problem", [
-    ({"CONSOLE_ADMIN_PASSWORD": "admin"}, "CONSOLE_ADMIN_PASSWORD is too weak"),
-    ({"CONSOLE_ADMIN_USERNAME": "the boss"}, "CONSOLE_ADMIN_USERNAME='the boss'"),
-])
+@pytest.mark.parametrize(
+    "env, problem",
+    [
+        ({"CONSOLE_ADMIN_PASSWORD": "admin"}, "CONSOLE_ADMIN_PASSWORD is too weak"),
+        ({"CONSOLE_ADMIN_USERNAME": "the boss"}, "CONSOLE_ADMIN_USERNAME='the boss'"),
+    ],
+)
 def test_a_bad_first_admin_from_the_environment_is_refused(db, env, problem):
     with pytest.raises(staff_store.StaffError, match=problem):
         staff_cli.first_admin(settings_for(db, **env))

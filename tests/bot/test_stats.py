@@ -24,19 +24,23 @@ def utc(*args) -> datetime:
 
 # -- pure helpers ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("values, q, expected", [
-    ([], 50, None),
-    ([7], 50, 7),
-    ([7], 90, 7),
-    ([1, 2, 3, 4], 50, 2.5),
-    ([4, 1, 3, 2], 50, 2.5),  # order of the input does not matter
-    ([1, 2, 3, 4], 90, 3.7),
-    ([60, 120, 300], 90, 264),
-    ([10, 20, 30, 40, 50], 0, 10),
-    ([10, 20, 30, 40, 50], 100, 50),
-    ([10, 20, 30, 40, 50], 25, 20),
-    (list(range(1, 101)), 90, 90.1),
-])
+
+@pytest.mark.parametrize(
+    "values, q, expected",
+    [
+        ([], 50, None),
+        ([7], 50, 7),
+        ([7], 90, 7),
+        ([1, 2, 3, 4], 50, 2.5),
+        ([4, 1, 3, 2], 50, 2.5),  # order of the input does not matter
+        ([1, 2, 3, 4], 90, 3.7),
+        ([60, 120, 300], 90, 264),
+        ([10, 20, 30, 40, 50], 0, 10),
+        ([10, 20, 30, 40, 50], 100, 50),
+        ([10, 20, 30, 40, 50], 25, 20),
+        (list(range(1, 101)), 90, 90.1),
+    ],
+)
 def test_percentile_interpolates_linearly(values, q, expected):
     result = stats.percentile(values, q)
     assert result == (pytest.approx(expected) if expected is not None else None)
@@ -53,9 +57,18 @@ def test_median_is_the_50th_percentile():
     assert stats.median([]) is None
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (None, 30), ("", 30), ("  ", 30), ("7", 7), (" 12 ", 12), ("1", 1), ("365", 365),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (None, 30),
+        ("", 30),
+        ("  ", 30),
+        ("7", 7),
+        (" 12 ", 12),
+        ("1", 1),
+        ("365", 365),
+    ],
+)
 def test_parse_days(raw, expected):
     assert stats.parse_days(raw) == expected
 
@@ -66,9 +79,14 @@ def test_parse_days_refuses_with_a_message(raw):
         stats.parse_days(raw)
 
 
-@pytest.mark.parametrize("days, first", [
-    (1, TODAY), (7, TODAY - timedelta(days=6)), (30, TODAY - timedelta(days=29)),
-])
+@pytest.mark.parametrize(
+    "days, first",
+    [
+        (1, TODAY),
+        (7, TODAY - timedelta(days=6)),
+        (30, TODAY - timedelta(days=29)),
+    ],
+)
 def test_window_ends_today(days, first):
     w = stats.window(days, NOW)
     assert (w.first, w.last) == (first, TODAY)
@@ -77,56 +95,108 @@ def test_window_ends_today(days, first):
     assert w.end == datetime(2026, 3, 16, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("now, zone, days, first, last, start, end", [
-    # Without a zone the days are UTC days, whatever offset `now` carries.
-    (datetime(2026, 3, 15, 22, 0, tzinfo=timezone(timedelta(hours=-5))), timezone.utc, 1,
-     date(2026, 3, 16), date(2026, 3, 16), utc(2026, 3, 16), utc(2026, 3, 17)),
-    # 23:30 in Chicago is still that day there, though already the next in UTC.
-    (utc(2026, 3, 15, 4, 30), CHICAGO, 1, date(2026, 3, 14), date(2026, 3, 14),
-     utc(2026, 3, 14, 5), utc(2026, 3, 15, 5)),
-    (utc(2026, 1, 15, 18), CHICAGO, 7, date(2026, 1, 9), date(2026, 1, 15), utc(2026, 1, 9, 6), utc(2026, 1, 16, 6)),
-    # Over the spring change: three days of 23 + 24 + 24 hours.
-    (utc(2026, 3, 10, 17), CHICAGO, 3, date(2026, 3, 8), date(2026, 3, 10), utc(2026, 3, 8, 6), utc(2026, 3, 11, 5)),
-    # Over the autumn change: two days of 25 + 24 hours.
-    (utc(2026, 11, 2, 18), CHICAGO, 2, date(2026, 11, 1), date(2026, 11, 2), utc(2026, 11, 1, 5), utc(2026, 11, 3, 6)),
-])
+@pytest.mark.parametrize(
+    "now, zone, days, first, last, start, end",
+    [
+        # Without a zone the days are UTC days, whatever offset `now` carries.
+        (
+            datetime(2026, 3, 15, 22, 0, tzinfo=timezone(timedelta(hours=-5))),
+            timezone.utc,
+            1,
+            date(2026, 3, 16),
+            date(2026, 3, 16),
+            utc(2026, 3, 16),
+            utc(2026, 3, 17),
+        ),
+        # 23:30 in Chicago is still that day there, though already the next in UTC.
+        (
+            utc(2026, 3, 15, 4, 30),
+            CHICAGO,
+            1,
+            date(2026, 3, 14),
+            date(2026, 3, 14),
+            utc(2026, 3, 14, 5),
+            utc(2026, 3, 15, 5),
+        ),
+        (
+            utc(2026, 1, 15, 18),
+            CHICAGO,
+            7,
+            date(2026, 1, 9),
+            date(2026, 1, 15),
+            utc(2026, 1, 9, 6),
+            utc(2026, 1, 16, 6),
+        ),
+        # Over the spring change: three days of 23 + 24 + 24 hours.
+        (
+            utc(2026, 3, 10, 17),
+            CHICAGO,
+            3,
+            date(2026, 3, 8),
+            date(2026, 3, 10),
+            utc(2026, 3, 8, 6),
+            utc(2026, 3, 11, 5),
+        ),
+        # Over the autumn change: two days of 25 + 24 hours.
+        (
+            utc(2026, 11, 2, 18),
+            CHICAGO,
+            2,
+            date(2026, 11, 1),
+            date(2026, 11, 2),
+            utc(2026, 11, 1, 5),
+            utc(2026, 11, 3, 6),
+        ),
+    ],
+)
 def test_window_is_whole_days_in_the_zone(now, zone, days, first, last, start, end):
     w = stats.window(days, now, zone)
     assert (w.first, w.last, w.start, w.end) == (first, last, start, end)
     assert len(w.dates) == days
 
 
-@pytest.mark.parametrize("intent, topic", [
-    ("faq/cost", "cost"),
-    ("faq/first_visit", "first visit"),
-    ("human_handoff", "asked for a person"),
-    ("start_screen", "the screen"),
-    ("crisis", "crisis"),
-    ("something_new", "something new"),
-])
+@pytest.mark.parametrize(
+    "intent, topic",
+    [
+        ("faq/cost", "cost"),
+        ("faq/first_visit", "first visit"),
+        ("human_handoff", "asked for a person"),
+        ("start_screen", "the screen"),
+        ("crisis", "crisis"),
+        ("something_new", "something new"),
+    ],
+)
 def test_topic_of(intent, topic):
     assert stats.topic_of(intent) == topic
 
 
-@pytest.mark.parametrize("payload, level", [
-    ({"custom": {"screen_result": {"level": "iop", "reasons": [], "flags": []}}}, "iop"),
-    ({"buttons": [], "custom": {"screen_result": {"level": None}}}, None),
-    ({"custom": {"screen_result": "iop"}}, None),
-    ({"custom": None}, None),
-    ({"buttons": []}, None),
-    (None, None),
-    ("screen_result", None),
-])
+@pytest.mark.parametrize(
+    "payload, level",
+    [
+        ({"custom": {"screen_result": {"level": "iop", "reasons": [], "flags": []}}}, "iop"),
+        ({"buttons": [], "custom": {"screen_result": {"level": None}}}, None),
+        ({"custom": {"screen_result": "iop"}}, None),
+        ({"custom": None}, None),
+        ({"buttons": []}, None),
+        (None, None),
+        ("screen_result", None),
+    ],
+)
 def test_screen_level(payload, level):
     assert stats.screen_level(payload) == level
 
 
 def test_levels_in_order_of_intensity_unknown_last():
     assert sorted(["residential", "zzz", "iop", "outpatient"], key=stats.level_order) == [
-        "outpatient", "iop", "residential", "zzz"]
+        "outpatient",
+        "iop",
+        "residential",
+        "zzz",
+    ]
 
 
 # -- from the store ------------------------------------------------------------------------------
+
 
 def set_times(db, model, ids, **values):
     db.call(lambda s: s.execute(update(model).where(model.id.in_(ids)).values(**values)))
@@ -217,8 +287,7 @@ def test_dashboard_counts_a_week(db, week):
 
     handoffs = {r["date"]: r for r in data["handoffs"]["per_day"]}
     assert handoffs[TODAY] == {"date": TODAY, "normal": 2, "urgent": 0, "crisis": 0, "total": 2}
-    assert handoffs[date(2026, 3, 13)] == {"date": date(2026, 3, 13), "normal": 0, "urgent": 1, "crisis": 1,
-                                           "total": 2}
+    assert handoffs[date(2026, 3, 13)] == {"date": date(2026, 3, 13), "normal": 0, "urgent": 1, "crisis": 1, "total": 2}
     assert data["handoffs"]["total"] == 4
     assert data["handoffs"]["by_priority"] == {"normal": 2, "urgent": 1, "crisis": 1}
     assert data["crisis_handoffs"] == 1
@@ -265,8 +334,13 @@ def test_an_empty_store(db):
     data = db.call(stats.dashboard, 30, NOW)
     assert data["conversations"]["total"] == 0 and len(data["conversations"]["per_day"]) == 30
     assert data["handoffs"]["total"] == 0 and data["crisis_handoffs"] == 0
-    assert data["wait"] == {"claimed": 0, "median_seconds": None, "p90_seconds": None, "waiting_now": 0,
-                            "longest_waiting_seconds": None}
+    assert data["wait"] == {
+        "claimed": 0,
+        "median_seconds": None,
+        "p90_seconds": None,
+        "waiting_now": 0,
+        "longest_waiting_seconds": None,
+    }
     assert data["screen_levels"] == [] and data["top_topics"] == []
     assert data["fallback"] == {"messages": 0, "fallbacks": 0, "rate": None}
 
@@ -281,30 +355,34 @@ def test_dashboard_refuses_a_window_out_of_range(db, days):
 
 # (when it happened, in UTC; the day it belongs to in Chicago, or None when before the window)
 SPRING = [
-    (utc(2026, 3, 8, 5, 59, 59), None),               # 23:59:59 CST on 7 March
-    (utc(2026, 3, 8, 6, 0), date(2026, 3, 8)),        # midnight, the day the clocks go forward
-    (utc(2026, 3, 8, 7, 59), date(2026, 3, 8)),       # 01:59 CST
-    (utc(2026, 3, 8, 8, 0), date(2026, 3, 8)),        # 03:00 CDT: 02:00 to 03:00 never happened
-    (utc(2026, 3, 9, 4, 30), date(2026, 3, 8)),       # 23:30 CDT, already 9 March in UTC
-    (utc(2026, 3, 9, 5, 0), date(2026, 3, 9)),        # midnight CDT
-    (utc(2026, 3, 10, 4, 30), date(2026, 3, 9)),      # 23:30 CDT
-    (utc(2026, 3, 10, 16, 0), date(2026, 3, 10)),     # this morning
+    (utc(2026, 3, 8, 5, 59, 59), None),  # 23:59:59 CST on 7 March
+    (utc(2026, 3, 8, 6, 0), date(2026, 3, 8)),  # midnight, the day the clocks go forward
+    (utc(2026, 3, 8, 7, 59), date(2026, 3, 8)),  # 01:59 CST
+    (utc(2026, 3, 8, 8, 0), date(2026, 3, 8)),  # 03:00 CDT: 02:00 to 03:00 never happened
+    (utc(2026, 3, 9, 4, 30), date(2026, 3, 8)),  # 23:30 CDT, already 9 March in UTC
+    (utc(2026, 3, 9, 5, 0), date(2026, 3, 9)),  # midnight CDT
+    (utc(2026, 3, 10, 4, 30), date(2026, 3, 9)),  # 23:30 CDT
+    (utc(2026, 3, 10, 16, 0), date(2026, 3, 10)),  # this morning
 ]
 AUTUMN = [
-    (utc(2026, 11, 1, 4, 59), None),                  # 23:59 CDT on 31 October
-    (utc(2026, 11, 1, 5, 0), date(2026, 11, 1)),      # midnight CDT, the day the clocks go back
-    (utc(2026, 11, 1, 6, 30), date(2026, 11, 1)),     # 01:30 CDT
-    (utc(2026, 11, 1, 7, 30), date(2026, 11, 1)),     # 01:30 CST, the second time round
-    (utc(2026, 11, 2, 5, 30), date(2026, 11, 1)),     # 23:30 CST, already 2 November in UTC
-    (utc(2026, 11, 2, 6, 0), date(2026, 11, 2)),      # midnight CST
-    (utc(2026, 11, 2, 17, 0), date(2026, 11, 2)),     # this morning
+    (utc(2026, 11, 1, 4, 59), None),  # 23:59 CDT on 31 October
+    (utc(2026, 11, 1, 5, 0), date(2026, 11, 1)),  # midnight CDT, the day the clocks go back
+    (utc(2026, 11, 1, 6, 30), date(2026, 11, 1)),  # 01:30 CDT
+    (utc(2026, 11, 1, 7, 30), date(2026, 11, 1)),  # 01:30 CST, the second time round
+    (utc(2026, 11, 2, 5, 30), date(2026, 11, 1)),  # 23:30 CST, already 2 November in UTC
+    (utc(2026, 11, 2, 6, 0), date(2026, 11, 2)),  # midnight CST
+    (utc(2026, 11, 2, 17, 0), date(2026, 11, 2)),  # this morning
 ]
 
 
-@pytest.mark.parametrize("now, days, moments", [
-    (utc(2026, 3, 10, 17), 3, SPRING),
-    (utc(2026, 11, 2, 18), 2, AUTUMN),
-], ids=["spring-forward", "fall-back"])
+@pytest.mark.parametrize(
+    "now, days, moments",
+    [
+        (utc(2026, 3, 10, 17), 3, SPRING),
+        (utc(2026, 11, 2, 18), 2, AUTUMN),
+    ],
+    ids=["spring-forward", "fall-back"],
+)
 def test_days_are_counted_in_the_programs_zone(db, now, days, moments):
     for n, (moment, _) in enumerate(moments):
         Visitor(db, f"v{n}", moment).handoff(("normal", "urgent", "crisis")[n % 3], moment)
@@ -314,9 +392,11 @@ def test_days_are_counted_in_the_programs_zone(db, now, days, moments):
 
     expected = Counter(day for _, day in moments if day)
     assert {r["date"]: r["count"] for r in data["conversations"]["per_day"]} == {
-        d: expected[d] for d in stats.window(days, now, CHICAGO).dates}
+        d: expected[d] for d in stats.window(days, now, CHICAGO).dates
+    }
     assert {r["date"]: r["total"] for r in data["handoffs"]["per_day"]} == {
-        r["date"]: expected[r["date"]] for r in data["handoffs"]["per_day"]}
+        r["date"]: expected[r["date"]] for r in data["handoffs"]["per_day"]
+    }
     assert data["conversations"]["total"] == data["handoffs"]["total"] == sum(expected.values())
     assert data["crisis_handoffs"] == sum(1 for n, (_, day) in enumerate(moments) if day and n % 3 == 2)
 
@@ -326,10 +406,16 @@ def test_a_late_evening_lands_on_its_local_day(db):
     now = utc(2026, 7, 1, 15)
     local = db.call(stats.dashboard, 2, now, CHICAGO)
     assert [(r["date"], r["count"]) for r in local["conversations"]["per_day"]] == [
-        (date(2026, 6, 30), 1), (date(2026, 7, 1), 0)]
+        (date(2026, 6, 30), 1),
+        (date(2026, 7, 1), 0),
+    ]
     assert [(r["date"], r["urgent"]) for r in local["handoffs"]["per_day"]] == [
-        (date(2026, 6, 30), 1), (date(2026, 7, 1), 0)]
+        (date(2026, 6, 30), 1),
+        (date(2026, 7, 1), 0),
+    ]
     in_utc = db.call(stats.dashboard, 2, now)
     assert in_utc["timezone"] == "UTC"
     assert [(r["date"], r["count"]) for r in in_utc["conversations"]["per_day"]] == [
-        (date(2026, 6, 30), 0), (date(2026, 7, 1), 1)]
+        (date(2026, 6, 30), 0),
+        (date(2026, 7, 1), 1),
+    ]

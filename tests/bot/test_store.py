@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.store import conversations as convo
 from bot.store import repository as repo
+from bot.store import sms as sms_store
 from bot.store.models import Conversation, Handoff, Message
 
 
@@ -29,16 +30,18 @@ def test_first_message_opens_a_conversation_in_bot_mode_and_later_ones_join_it(d
     assert mode == "bot" and again == cid and other != cid
     transcript = db.call(convo.conversation_transcript, cid)
     assert [(m["author"], m["text"]) for m in transcript["messages"]] == [
-        ("visitor", "hi"), ("visitor", "still there?")]
+        ("visitor", "hi"),
+        ("visitor", "still there?"),
+    ]
 
 
 @pytest.mark.parametrize(
     "first, second, duplicate",
     [
-        (("sms", "+1555", "SM1"), ("sms", "+1555", "SM1"), True),   # a Twilio retry
+        (("sms", "+1555", "SM1"), ("sms", "+1555", "SM1"), True),  # a Twilio retry
         (("sms", "+1555", "SM1"), ("sms", "+1555", "SM2"), False),
-        (("sms", "+1555", "X1"), ("web", "+1555", "X1"), False),    # ids are per channel
-        (("rest", "a", None), ("rest", "a", None), False),          # no id, no dedupe
+        (("sms", "+1555", "X1"), ("web", "+1555", "X1"), False),  # ids are per channel
+        (("rest", "a", None), ("rest", "a", None), False),  # no id, no dedupe
     ],
 )
 def test_channel_message_ids_are_stored_once_per_channel(db, first, second, duplicate):
@@ -140,7 +143,12 @@ def test_two_staff_claiming_at_once_make_one_winner(db):
     cid, _ = visitor(db)
     handoff = db.call(convo.request_person, cid, "r", "normal", "")
     with ThreadPoolExecutor(6) as pool:
-        wins = list(pool.map(lambda i: db.call(convo.claim, handoff["id"], f"staff{i}"), range(6)))
+        wins = list(
+            pool.map(
+                lambda i: db.call(convo.claim, handoff["id"], f"staff{i}", f"staff{i} joined the conversation."),
+                range(6),
+            )
+        )
     assert wins.count(True) == 1
     [ticket] = db.call(convo.handoffs_of, cid)
     assert ticket["status"] == "claimed" and ticket["claimed_by"] == f"staff{wins.index(True)}"
@@ -173,7 +181,10 @@ def test_callback_and_repeated_crisis_lines_are_stored_on_the_ticket(db):
     db.call(convo.mark_crisis_lines_repeated, handoff["id"])
     ticket = db.call(convo.open_handoff_of, cid)
     assert (ticket["callback_number"], ticket["callback_time"], ticket["crisis_lines_repeated"]) == (
-        "(555) 010-1234", "after 5pm", True)
+        "(555) 010-1234",
+        "after 5pm",
+        True,
+    )
 
 
 def test_replies_keep_author_payload_and_staff_name_in_order(db):
@@ -195,24 +206,24 @@ def test_transcript_lookups(db):
     assert db.call(convo.handoffs_of, "nope") == []
 
 
-def test_button_mapping_comes_from_the_last_thing_said_to_the_visitor(db):
-    assert db.call(convo.last_button_mapping, "sms", "+1555") is None
-    cid, _ = visitor(db, "hi", address="+1555")
+def test_sms_buttons_come_from_the_last_thing_said_to_the_number(db):
+    assert db.call(sms_store.sms_state, "+1555") == (False, None)
+    cid, _ = visitor(db, "hi", channel="sms", address="+1555")
     buttons = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
     db.call(convo.record_reply, cid, "bot", "Connect you?", {"buttons": buttons, "custom": None})
-    assert db.call(convo.last_button_mapping, "sms", "+1555") == {"1": "/affirm", "2": "/deny"}
+    assert db.call(sms_store.sms_state, "+1555") == (False, buttons)
     db.call(convo.record_reply, cid, "bot", "Anything else?")
-    assert db.call(convo.last_button_mapping, "sms", "+1555") is None
+    assert db.call(sms_store.sms_state, "+1555") == (False, None)
 
 
 def test_stop_and_start_change_the_opt_out_once_and_retries_change_nothing(db):
-    assert db.call(convo.is_opted_out, "sms", "+1555") is False
-    assert db.call(convo.set_opt_out, "sms", "+1555", True, "SM1", "STOP") is True
-    assert db.call(convo.set_opt_out, "sms", "+1555", True, "SM1", "STOP") is False   # retry
-    assert db.call(convo.set_opt_out, "sms", "+1555", True, "SM2", "STOP") is False   # already out
-    assert db.call(convo.is_opted_out, "sms", "+1555") is True
-    assert db.call(convo.set_opt_out, "sms", "+1555", False, "SM3", "START") is True
-    assert db.call(convo.is_opted_out, "sms", "+1555") is False
+    assert db.call(sms_store.is_opted_out, "+1555") is False
+    assert db.call(sms_store.record_keyword, "+1555", "SM1", "STOP", "STOP", True, "bye") is True
+    assert db.call(sms_store.record_keyword, "+1555", "SM1", "STOP", "STOP", True, "bye") is None  # retry
+    assert db.call(sms_store.record_keyword, "+1555", "SM2", "STOP", "STOP", True, "bye") is False  # already out
+    assert db.call(sms_store.is_opted_out, "+1555") is True
+    assert db.call(sms_store.record_keyword, "+1555", "SM3", "START", "START", False, "hi") is True
+    assert db.call(sms_store.is_opted_out, "+1555") is False
 
 
 def test_deleting_a_conversation_removes_its_messages_and_tickets(db):

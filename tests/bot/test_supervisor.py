@@ -33,8 +33,13 @@ SERVER = textwrap.dedent("""
 
 def child(name: str, tmp_path, mode: str = "ok") -> Child:
     port = int(dead_url().rsplit(":", 1)[1])
-    return Child(name=name, argv=[sys.executable, "-c", SERVER, str(port), mode],
-                 health_url=f"http://127.0.0.1:{port}/health", ready_timeout=20, log_path=tmp_path / f"{name}.log")
+    return Child(
+        name=name,
+        argv=[sys.executable, "-c", SERVER, str(port), mode],
+        health_url=f"http://127.0.0.1:{port}/health",
+        ready_timeout=20,
+        log_path=tmp_path / f"{name}.log",
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -96,8 +101,12 @@ async def test_a_child_that_cannot_start_stops_the_others_and_says_why(tmp_path)
 
 
 async def test_a_child_that_never_gets_healthy_times_out(tmp_path):
-    kid = Child(name="sleepy", argv=[sys.executable, "-c", "import time; time.sleep(60)"],
-                health_url=dead_url() + "/health", ready_timeout=1.5)
+    kid = Child(
+        name="sleepy",
+        argv=[sys.executable, "-c", "import time; time.sleep(60)"],
+        health_url=dead_url() + "/health",
+        ready_timeout=1.5,
+    )
     with pytest.raises(RuntimeError, match="sleepy was not healthy after 2s"):
         await asyncio.wait_for(supervise([kid]), 30)
     assert kid.process.returncode is not None

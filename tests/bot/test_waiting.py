@@ -1,7 +1,8 @@
 import pytest
 
 from bot import waiting
-from bot.waiting import Contact
+from core import wording
+from core.wording import Contact
 
 FULL = Contact("Test IOP", "(555) 010-0100", "weekdays 9 to 5")
 BARE = Contact("Test IOP")
@@ -10,30 +11,35 @@ BARE = Contact("Test IOP")
 @pytest.mark.parametrize(
     "position, online, contact, expected",
     [
-        (1, 2, FULL, "I've asked our team to join. You're next; someone should be with you in a few minutes. "
-                     "You can also call us at (555) 010-0100 (weekdays 9 to 5)."),
+        (
+            1,
+            2,
+            FULL,
+            "I've asked our team to join. You're next; someone should be with you in a few minutes. "
+            "You can also call us at (555) 010-0100 (weekdays 9 to 5).",
+        ),
         (2, 1, BARE, "I've asked our team to join. 1 person is ahead of you; the wait is about 5 minutes."),
         (4, 1, BARE, "I've asked our team to join. 3 people are ahead of you; the wait is about 15 minutes."),
     ],
 )
 def test_acknowledgement_with_staff_online(position, online, contact, expected):
-    assert waiting.acknowledgement(position, online, contact) == expected
+    assert wording.acknowledgement(position, online, contact) == expected
 
 
 def test_acknowledgement_with_nobody_online_offers_the_phone_and_a_call_back():
-    text = waiting.acknowledgement(1, 0, FULL)
+    text = wording.acknowledgement(1, 0, FULL)
     assert "nobody is online right now" in text
     assert "(555) 010-0100 (weekdays 9 to 5)" in text
     assert "call back" in text
 
 
 def test_acknowledgement_does_not_repeat_a_phone_already_given():
-    text = waiting.acknowledgement(1, 0, FULL, phone_said=True)
+    text = wording.acknowledgement(1, 0, FULL, phone_said=True)
     assert "(555) 010-0100" not in text and "call back" in text
 
 
 def test_acknowledgement_without_a_phone_invents_none():
-    assert "call us" not in waiting.acknowledgement(1, 0, BARE)
+    assert "call us" not in wording.acknowledgement(1, 0, BARE)
 
 
 @pytest.mark.parametrize(
@@ -53,7 +59,7 @@ def test_parse_callback(text, expected):
 
 
 def test_callback_saved_repeats_what_was_stored():
-    text = waiting.callback_saved("(555) 010-1234", "after 5pm")
+    text = wording.callback_saved("(555) 010-1234", "after 5pm")
     assert "(555) 010-1234" in text and '"after 5pm"' in text
 
 
@@ -66,12 +72,12 @@ def test_crisis_lines_are_repeated_once_when_the_wait_grows(waited, repeated, ex
 
 
 def test_unavailable_apology_has_phone_and_crisis_lines():
-    text = waiting.assistant_unavailable(FULL)
+    text = wording.assistant_unavailable(FULL)
     assert "(555) 010-0100" in text and "911" in text and "988" in text
 
 
 @pytest.mark.parametrize("contact, phone_said", [(FULL, True), (BARE, False)])
 def test_trouble_promises_nothing_and_still_gives_the_crisis_lines(contact, phone_said):
-    text = waiting.trouble(contact)
+    text = wording.trouble(contact)
     assert "saved" not in text and "911" in text and "988" in text
     assert ("(555) 010-0100" in text) is phone_said

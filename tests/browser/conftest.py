@@ -25,7 +25,7 @@ from cryptography.fernet import Fernet
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.web_keys import DB, DELIVERIES, ROUTER
+from bot.web_keys import DB, DELIVERIES
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -42,18 +42,26 @@ CHROMIUM_ARGS = [
 API_TOKEN = "browser-tests-api-token"
 T = TypeVar("T")
 
-BUTTONS = [{"title": "Me", "payload": '/inform_who{"who":"self"}'},
-           {"title": "Someone I care about", "payload": '/inform_who{"who":"other"}'}]
+BUTTONS = [
+    {"title": "Me", "payload": '/inform_who{"who":"self"}'},
+    {"title": "Someone I care about", "payload": '/inform_who{"who":"other"}'},
+]
 # What the fake Rasa answers, by the message it receives.
 SCRIPT: Dict[str, List[Dict[str, Any]]] = {
     "/greet": [{"text": "Hi! I can answer questions about our Intensive Outpatient Program."}],
-    "what is iop": [{"text": "IOP is about 9 hours of group and individual therapy a week, "
-                             "while you live at home.\n\nWho are you asking for?", "buttons": BUTTONS}],
+    "what is iop": [
+        {
+            "text": "IOP is about 9 hours of group and individual therapy a week, "
+            "while you live at home.\n\nWho are you asking for?",
+            "buttons": BUTTONS,
+        }
+    ],
     BUTTONS[0]["payload"]: [{"text": "Thanks. What would you like to know?"}],
     BUTTONS[1]["payload"]: [{"text": "Thanks for looking out for them."}],
-    "finish the screen": [{"text": "From your answers, IOP could fit. A clinician will confirm."},
-                          {"custom": {"screen_result": {"level": "iop", "reasons": ["using most days"],
-                                                        "flags": [], "answers": {}}}}],
+    "finish the screen": [
+        {"text": "From your answers, IOP could fit. A clinician will confirm."},
+        {"custom": {"screen_result": {"level": "iop", "reasons": ["using most days"], "flags": [], "answers": {}}}},
+    ],
 }
 # What the fake Rasa "understood", by the message it receives (read back through its tracker).
 INTENTS: Dict[str, str] = {"what is iop": "faq/what_is_iop", "finish the screen": "screen_answer"}
@@ -150,10 +158,11 @@ class Helpline:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
     def deliver_staff_reply(self, session_id: str, staff_name: str, text: str) -> bool:
-        from bot.router import Reply
+        from bot.turn import Reply
 
-        return self.run(self.app[DELIVERIES].deliver(
-            "web", session_id, Reply(text=text, author="staff", staff_name=staff_name)))
+        return self.run(
+            self.app[DELIVERIES].deliver("web", session_id, Reply(text=text, author="staff", staff_name=staff_name))
+        )
 
     def transcript(self, session_id: str) -> Optional[Dict[str, Any]]:
         from bot.store import conversations as convo
@@ -187,14 +196,16 @@ class GatewayThread(threading.Thread):
         await rasa_site.start()
         rasa_url = bound_url(rasa_runner)
 
-        settings = Settings.from_env({
-            "DATABASE_URL": f"sqlite:///{self.tmp}/helpline.db",
-            "RASA_URL": rasa_url,
-            "ACTION_SERVER_URL": rasa_url,
-            "BOT_API_TOKEN": API_TOKEN,
-            "CONSOLE_SECRET_KEY": Fernet.generate_key().decode(),
-            "RASA_TOKEN": "rasa-token",
-        })
+        settings = Settings.from_env(
+            {
+                "DATABASE_URL": f"sqlite:///{self.tmp}/helpline.db",
+                "RASA_URL": rasa_url,
+                "ACTION_SERVER_URL": rasa_url,
+                "BOT_API_TOKEN": API_TOKEN,
+                "CONSOLE_SECRET_KEY": Fernet.generate_key().decode(),
+                "RASA_TOKEN": "rasa-token",
+            }
+        )
         app = create_app(settings)
         app.router.add_get("/test/rasa-webchat/", rasa_webchat_page)
         app.router.add_get("/test/rasa-webchat/index.js", rasa_webchat_bundle)
@@ -282,8 +293,7 @@ def accessibility_violations(page) -> List[Dict[str, Any]]:
         "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
     )
     return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["html"][:120] for n in v["nodes"]]}
-        for v in result["violations"]
+        {"id": v["id"], "help": v["help"], "nodes": [n["html"][:120] for n in v["nodes"]]} for v in result["violations"]
     ]
 
 

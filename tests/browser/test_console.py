@@ -15,7 +15,7 @@ from typing import Iterator, List, Tuple
 import pytest
 from playwright.sync_api import Page, expect
 
-from bot import accounts
+from bot.store import passwords
 from bot.store import staff as staff_store
 from bot.web_keys import DB
 
@@ -29,7 +29,7 @@ PASSWORD = "a long staff passphrase"
 
 
 def add_staff(helpline, username: str, name: str, role: str = "staff") -> None:
-    helpline.run(helpline.app[DB].run(staff_store.add, username, name, role, accounts.hash_password(PASSWORD), False))
+    helpline.run(helpline.app[DB].run(staff_store.add, username, name, role, passwords.hash_password(PASSWORD), False))
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,8 @@ def accessibility_violations(page: Page) -> List[dict]:
     """axe-core's WCAG 2.1 A/AA violations; injected through the debugger, since the page's CSP forbids it."""
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
     return [{"id": v["id"], "nodes": [n["html"][:120] for n in v["nodes"]]} for v in result["violations"]]
 
 
@@ -58,8 +59,12 @@ def pages(browser, request) -> Iterator:
         page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
         page.set_default_timeout(10_000)
         page.on("pageerror", lambda exc: problems.append(f"{label}: {exc}"))
-        page.on("console", lambda msg: msg.type == "error" and not EXPECTED_STATUS.search(msg.text)
-                and problems.append(f"{label}: {msg.text}"))
+        page.on(
+            "console",
+            lambda msg: (
+                msg.type == "error" and not EXPECTED_STATUS.search(msg.text) and problems.append(f"{label}: {msg.text}")
+            ),
+        )
         opened.append((label, page))
         return page
 

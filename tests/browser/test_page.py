@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from bot import safety
-from bot.web_keys import ROUTER
+from bot.web_keys import HANDOFFS
+from core import wording
 
 EMERGENCY_LINE = "Automated assistant, not for emergencies. In danger? Call 911, or call or text 988."
 
@@ -123,7 +123,9 @@ def test_a_staff_message_keeps_the_name_after_a_reload(page: Page, helpline):
     sid = session_id(page)
     conversation_id = helpline.transcript(sid)["id"]
     # The console's path: recorded in the transcript, then pushed to the page.
-    assert helpline.run(helpline.app[ROUTER].staff_says(conversation_id, "Dana", "Dana here, I'm reading your messages."))
+    assert helpline.run(
+        helpline.app[HANDOFFS].staff_says(conversation_id, "Dana", "Dana here, I'm reading your messages.")
+    )
     expect(messages(page).nth(2)).to_have_text("Dana (staff): Dana here, I'm reading your messages.")
 
     page.reload()
@@ -135,7 +137,7 @@ def test_a_crisis_message_gets_the_crisis_reply_first(page: Page, helpline):
     open_chat(page, helpline.url)
     before = len(helpline.rasa.received)
     send(page, "I don't want to be alive anymore, I'm going to kill myself")
-    expect(messages(page).nth(1)).to_have_text(f"Assistant: {safety.crisis_reply(about_other=False)}")
+    expect(messages(page).nth(1)).to_have_text(f"Assistant: {wording.crisis_reply(about_other=False)}")
     expect(messages(page).nth(2)).to_be_visible()  # then the handoff's acknowledgement
     assert len(helpline.rasa.received) == before, "the safety net answers without asking Rasa"
 

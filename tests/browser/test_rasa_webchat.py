@@ -6,14 +6,15 @@ import json
 
 from playwright.sync_api import Page, expect
 
-from bot import safety
+from core import wording
 
 
 def open_widget(page: Page, url: str) -> None:
     page.goto(url + "/test/rasa-webchat/")
     # The widget sends its init payload once the session is confirmed.
     expect(page.locator(".rw-response").first).to_have_text(
-        "Hi! I can answer questions about our Intensive Outpatient Program.")
+        "Hi! I can answer questions about our Intensive Outpatient Program."
+    )
 
 
 def send(page: Page, text: str) -> None:
@@ -50,7 +51,7 @@ def test_rasa_webchat_shows_staff_by_name_and_the_crisis_reply_first(page: Page,
     responses_before = page.locator(".rw-response").count()
     send(page, "my friend just took a whole bottle of pills")
     first_reply = page.locator(".rw-response").nth(responses_before)
-    expect(first_reply).to_have_text(safety.crisis_reply(about_other=True))
+    expect(first_reply).to_have_text(wording.crisis_reply(about_other=True))
 
 
 def test_rasa_webchat_keeps_its_conversation_over_a_reload(page: Page, helpline):

@@ -52,7 +52,9 @@ def ensure_model() -> None:
         return
     subprocess.run(
         [sys.executable, "-m", "rasa", "train", "--fixed-model-name", "helpline", "--out", str(MODEL.parent)],
-        cwd=ROOT, check=True, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
     )
     # Rasa keeps the old file when its fingerprint says nothing changed: mark it current, as make does.
     MODEL.touch()
@@ -95,8 +97,7 @@ class Helpline:
 def start(name: str, argv: List[str], env: Dict[str, str], logs: Path) -> subprocess.Popen:
     log = logs / f"{name}.log"
     with log.open("wb") as out:
-        return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def stop_all(procs: Dict[str, subprocess.Popen]) -> None:
@@ -146,8 +147,12 @@ def helpline(tmp_path_factory) -> Iterator[Helpline]:
         # The same process definitions `python -m bot run` uses.
         for child in children(settings, "e2e-rasa-token", work):
             procs[child.name] = start(child.name.replace(" ", "_"), child.argv, {**env, **child.env}, work)
-            wait_until_up(child.health_url, procs[child.name], work / f"{child.name.replace(' ', '_')}.log",
-                          timeout=child.ready_timeout)
+            wait_until_up(
+                child.health_url,
+                procs[child.name],
+                work / f"{child.name.replace(' ', '_')}.log",
+                timeout=child.ready_timeout,
+            )
         yield Helpline(f"http://127.0.0.1:{ports['gateway']}", env, env["DATABASE_URL"], ports["rasa"], procs, work)
     finally:
         stop_all(procs)

@@ -21,8 +21,13 @@ PROGRAM_NUMBER = "+15550100147"
 
 def text_message(helpline, sender: str, body: str, signed: bool = True) -> requests.Response:
     url = f"{helpline.url}/webhooks/twilio/sms"
-    form = {"From": sender, "To": PROGRAM_NUMBER, "Body": body, "AccountSid": "ACe2e",
-            "MessageSid": "SM" + secrets.token_hex(16)}
+    form = {
+        "From": sender,
+        "To": PROGRAM_NUMBER,
+        "Body": body,
+        "AccountSid": "ACe2e",
+        "MessageSid": "SM" + secrets.token_hex(16),
+    }
     signature = RequestValidator(helpline.env["TWILIO_AUTH_TOKEN"]).compute_signature(url, form)
     headers = {"X-Twilio-Signature": signature if signed else "forged"}
     return requests.post(url, data=form, headers=headers, timeout=60)

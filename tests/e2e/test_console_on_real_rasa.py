@@ -20,9 +20,15 @@ def signed_in(helpline) -> tuple:
     url = helpline.url
     session = requests.Session()
     token = CSRF.search(session.get(f"{url}/console/login", timeout=10).text).group(1)
-    resp = session.post(f"{url}/console/login", data={
-        "username": helpline.env["CONSOLE_ADMIN_USERNAME"], "password": helpline.env["CONSOLE_ADMIN_PASSWORD"],
-        "csrf_token": token}, timeout=10)
+    resp = session.post(
+        f"{url}/console/login",
+        data={
+            "username": helpline.env["CONSOLE_ADMIN_USERNAME"],
+            "password": helpline.env["CONSOLE_ADMIN_PASSWORD"],
+            "csrf_token": token,
+        },
+        timeout=10,
+    )
     resp.raise_for_status()
     assert resp.url.endswith("/console"), resp.url  # a password from the environment need not be changed
     return session, CSRF.search(resp.text).group(1)
@@ -38,8 +44,9 @@ def test_a_person_asked_for_in_plain_words_reaches_the_console(helpline):
     conversation_id = helpline.api(f"/api/conversations/by-address/rest/{sender}")["id"]
     handoff_id = helpline.api(f"/api/handoffs?conversation={conversation_id}")[-1]["id"]
     assert f"/console/handoffs/{handoff_id}/claim" in session.get(f"{helpline.url}/console", timeout=10).text
-    page = session.post(f"{helpline.url}/console/handoffs/{handoff_id}/claim", data={"csrf_token": token},
-                        timeout=10).text
+    page = session.post(
+        f"{helpline.url}/console/handoffs/{handoff_id}/claim", data={"csrf_token": token}, timeout=10
+    ).text
     assert "You have this conversation" in page and f"REST client {sender[-6:]}" in page
 
     # What Rasa understood is read from its tracker after each turn, in the background.
@@ -51,8 +58,11 @@ def test_a_person_asked_for_in_plain_words_reaches_the_console(helpline):
     assert "understood as <strong>faq/cost</strong>" in page
     assert "understood as <strong>human_handoff</strong>" in page
 
-    resp = session.post(f"{helpline.url}{conversation_path}/reply",
-                        data={"csrf_token": token, "text": "Hi, this is the intake team."}, timeout=10)
+    resp = session.post(
+        f"{helpline.url}{conversation_path}/reply",
+        data={"csrf_token": token, "text": "Hi, this is the intake team."},
+        timeout=10,
+    )
     assert "This visitor uses the REST API" in resp.text
     transcript = helpline.api(f"/api/conversations/by-address/rest/{sender}")
     assert transcript["messages"][-1]["author"] == "staff"

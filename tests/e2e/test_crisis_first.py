@@ -76,5 +76,9 @@ def test_health_reports_rasa_down_on_the_second_gateway(helpline, helpline_witho
     import requests
 
     assert requests.get(f"{helpline.url}/healthz", timeout=10).json() == {
-        "gateway": "ok", "database": "ok", "rasa": "ok", "action_server": "ok"}
+        "gateway": "ok",
+        "database": "ok",
+        "rasa": "ok",
+        "action_server": "ok",
+    }
     assert requests.get(f"{helpline_without_rasa.url}/healthz", timeout=10).json()["rasa"] == "down"

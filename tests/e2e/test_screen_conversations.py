@@ -10,17 +10,17 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 QUIET = [  # answers that point to nothing above standard outpatient
-    "no",               # wished you were dead
-    "nope",             # withdrawal
-    "no",               # medical condition needing daily care
-    "not at all",       # little interest
-    "several days",     # down, hopeless
-    "no",               # unmanageable
+    "no",  # wished you were dead
+    "nope",  # withdrawal
+    "no",  # medical condition needing daily care
+    "not at all",  # little interest
+    "several days",  # down, hopeless
+    "no",  # unmanageable
     "once a month maybe",
-    "no",               # tried outpatient, could not cut down
-    "yes",              # home is safe
-    "7",                # readiness
-    "yes",              # can attend
+    "no",  # tried outpatient, could not cut down
+    "yes",  # home is safe
+    "7",  # readiness
+    "yes",  # can attend
 ]
 
 

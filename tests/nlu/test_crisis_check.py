@@ -1,9 +1,9 @@
 """The crisis check: sure, unsure or no crisis, from the classifier's ranking."""
 
 import pytest
+from rasa.shared.nlu.training_data.message import Message
 
 from nlu.crisis_check import CHECK_SAFETY, CRISIS, CrisisCheck, crisis_verdict
-from rasa.shared.nlu.training_data.message import Message
 
 
 def ranking(*pairs):
@@ -29,9 +29,13 @@ def test_verdict(given, expected):
 
 
 def test_unsure_crisis_becomes_check_safety_and_keeps_the_ranking():
-    message = Message(data={"text": "i dont know how much longer i can do this",
-                            "intent": {"name": "crisis", "confidence": 0.55},
-                            "intent_ranking": ranking(("crisis", 0.55), ("hard_feelings", 0.4))})
+    message = Message(
+        data={
+            "text": "i dont know how much longer i can do this",
+            "intent": {"name": "crisis", "confidence": 0.55},
+            "intent_ranking": ranking(("crisis", 0.55), ("hard_feelings", 0.4)),
+        }
+    )
     CrisisCheck({"sure": 0.8, "unsure": 0.25}).process([message])
     assert message.get("intent") == {"name": CHECK_SAFETY, "confidence": 1.0}
     assert [r["name"] for r in message.get("intent_ranking")] == [CHECK_SAFETY, "crisis", "hard_feelings"]
@@ -54,10 +58,14 @@ def test_one_sentence_of_a_longer_message(in_part, expected):
 
 
 def test_a_crisis_after_a_question_takes_the_crisis_path():
-    message = Message(data={"text": "do you take aetna. also i have the pills ready tonight",
-                            "intent": {"name": "faq", "confidence": 0.9},
-                            "intent_ranking": ranking(("faq", 0.9), ("crisis", 0.05)),
-                            "crisis_in_part": {"confidence": 0.93, "text": "also i have the pills ready tonight"}})
+    message = Message(
+        data={
+            "text": "do you take aetna. also i have the pills ready tonight",
+            "intent": {"name": "faq", "confidence": 0.9},
+            "intent_ranking": ranking(("faq", 0.9), ("crisis", 0.05)),
+            "crisis_in_part": {"confidence": 0.93, "text": "also i have the pills ready tonight"},
+        }
+    )
     CrisisCheck({"sure": 0.8, "unsure": 0.25}).process([message])
     assert message.get("intent") == {"name": CRISIS, "confidence": 0.93}
     assert [r["name"] for r in message.get("intent_ranking")] == [CRISIS, "faq"]

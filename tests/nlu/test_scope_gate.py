@@ -41,11 +41,15 @@ def gate(tmp_path):
     resource = Resource("scope_gate")
     context = ExecutionContext(GraphSchema({}), "test")
     trained = ScopeGate.create({"threshold": 0.6}, storage, resource, context)
-    trained.train(TrainingData([
-        message("how much is it", unit(1, 0, 0), "faq", "faq/cost"),
-        message("i need help", unit(0, 1, 0), "help_self"),
-        message("what's the weather", unit(0, 0, 1), "out_of_scope"),
-    ]))
+    trained.train(
+        TrainingData(
+            [
+                message("how much is it", unit(1, 0, 0), "faq", "faq/cost"),
+                message("i need help", unit(0, 1, 0), "help_self"),
+                message("what's the weather", unit(0, 0, 1), "out_of_scope"),
+            ]
+        )
+    )
     # What Rasa does at run time: a new instance read back from the model.
     return ScopeGate.load({"threshold": 0.6}, storage, resource, context)
 

@@ -19,7 +19,8 @@ def test_vectors_have_unit_length(encoder):
 
 def test_same_meaning_is_closer_than_another_topic(encoder):
     cost, price, weather = encoder.encode(
-        ["how much does the program cost", "what's the price of treatment", "will it rain in paris tomorrow"])
+        ["how much does the program cost", "what's the price of treatment", "will it rain in paris tomorrow"]
+    )
     assert cost @ price > 0.4
     assert cost @ price > cost @ weather + 0.3
 

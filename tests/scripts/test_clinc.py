@@ -10,8 +10,10 @@ from scripts import clinc
 @pytest.fixture
 def data(tmp_path):
     rows = {
-        "train": [[f"weather {i}", "weather"] for i in range(5)] + [[f"hi {i}", "greeting"] for i in range(5)]
-        + [[f"card {i}", "card_declined"] for i in range(5)] + [[f"insured {i}", "insurance"] for i in range(5)],
+        "train": [[f"weather {i}", "weather"] for i in range(5)]
+        + [[f"hi {i}", "greeting"] for i in range(5)]
+        + [[f"card {i}", "card_declined"] for i in range(5)]
+        + [[f"insured {i}", "insurance"] for i in range(5)],
         "val": [["rain?", "weather"], ["hello", "greeting"], ["declined?", "card_declined"], ["cover?", "insurance"]],
         "oos_train": [["how is glue made", "oos"]],
         "oos_val": [["a", "oos"], ["b", "oos"], ["c", "oos"]],

@@ -26,14 +26,20 @@ FAQ_PARSE = {
 @pytest.mark.parametrize(
     "parse, expected",
     [
-        ({"intent": {"name": "greet", "confidence": 0.8}, "intent_ranking": [{"name": "greet", "confidence": 0.8}]},
-         ("greet", 0.8)),
+        (
+            {"intent": {"name": "greet", "confidence": 0.8}, "intent_ranking": [{"name": "greet", "confidence": 0.8}]},
+            ("greet", 0.8),
+        ),
         # Rasa's fallback looks at the intent's confidence; the topic is then picked.
         (FAQ_PARSE, ("faq/cost", 0.9)),
         # Past the fallback, the classifier's own best guess is scored.
-        ({"intent": {"name": "nlu_fallback", "confidence": 0.5},
-          "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "deny", "confidence": 0.4}]},
-         ("deny", 0.4)),
+        (
+            {
+                "intent": {"name": "nlu_fallback", "confidence": 0.5},
+                "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "deny", "confidence": 0.4}],
+            },
+            ("deny", 0.4),
+        ),
     ],
 )
 def test_label_of(ev, parse, expected):
@@ -44,9 +50,13 @@ def test_label_of(ev, parse, expected):
     "parse, expected",
     [
         (FAQ_PARSE, "faq/cost"),
-        ({"intent": {"name": "nlu_fallback", "confidence": 0.5},
-          "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "faq", "confidence": 0.45}]},
-         "nlu_fallback"),
+        (
+            {
+                "intent": {"name": "nlu_fallback", "confidence": 0.5},
+                "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "faq", "confidence": 0.45}],
+            },
+            "nlu_fallback",
+        ),
     ],
 )
 def test_shown_label_is_what_the_visitor_gets(ev, parse, expected):
@@ -80,6 +90,6 @@ def test_heldout_file_is_big_enough_and_labelled_with_known_intents(ev):
     assert len(pairs) >= 150
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     intents = set(domain["intents"])
-    answers = {k[len("utter_"):] for k in domain["responses"] if k.startswith("utter_faq/")}
+    answers = {k[len("utter_") :] for k in domain["responses"] if k.startswith("utter_faq/")}
     for _, label in pairs:
         assert label in intents or label in answers, label

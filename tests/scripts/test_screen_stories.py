@@ -42,8 +42,15 @@ def test_every_level_has_a_path():
 
 def test_the_required_situations_have_stories():
     titles = " ".join(story["story"] for story in stories())
-    for words in ("crisis at the first question", "crisis in the middle", "thoughts of suicide right now",
-                  "interrupted by a question", "stopped", "restarted", "yes to intake"):
+    for words in (
+        "crisis at the first question",
+        "crisis in the middle",
+        "thoughts of suicide right now",
+        "interrupted by a question",
+        "stopped",
+        "restarted",
+        "yes to intake",
+    ):
         assert words in titles
 
 

@@ -24,7 +24,7 @@ if connection is not None:
     run(connection)
 else:
     from bot.config import Settings
-    from bot.store.db import make_engine
+    from bot.store.database import make_engine
 
     engine = make_engine(Settings.from_env().database_url)
     try:

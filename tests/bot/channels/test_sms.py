@@ -12,6 +12,7 @@ import itertools
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Dict, List, Optional, Set
 
 import aiohttp
@@ -21,19 +22,19 @@ from aiohttp.test_utils import TestClient, TestServer
 from cryptography.fernet import Fernet
 from twilio.request_validator import RequestValidator
 
-from bot import safety
-from bot.channels import sms, sms_text
 from bot.app import create_app
+from bot.channels import sms, sms_text
 from bot.config import Settings
 from bot.delivery import Deliveries
 from bot.metrics import Metrics
 from bot.rasa_client import RasaClient
-from bot.router import Outcome, Reply
 from bot.store import conversations as convo
-from bot.store.database import Database
-from bot.store.db import upgrade
-from bot.waiting import Contact
+from bot.store import sms as sms_store
+from bot.store.database import Database, upgrade
+from bot.turn import Outcome, Reply
 from bot.web_keys import DB, DELIVERIES, HTTP, METRICS, RASA, ROUTER, SETTINGS
+from core import safety, wording
+from core.wording import Contact
 
 TOKEN = "test-auth-token-0123456789abcdef"
 ACCOUNT = "AC" + "0" * 32
@@ -42,18 +43,18 @@ VISITOR = "+15550100123"
 CONTACT = Contact("Test IOP", "(555) 010-0100", "weekdays 9 to 5")
 CRISIS_WITH_STOP = "STOP i want to kill myself"
 
-WHO_BUTTONS = [{"title": "Me", "payload": '/inform_who{"who":"self"}'},
-               {"title": "Someone I care about", "payload": '/inform_who{"who":"other"}'}]
-LONG_ANSWER = "\n\n".join(
-    f"Paragraph {p}: " + " ".join(f"word{p}x{w}" for w in range(45)) + "." for p in range(4)
-)
+WHO_BUTTONS = [
+    {"title": "Me", "payload": '/inform_who{"who":"self"}'},
+    {"title": "Someone I care about", "payload": '/inform_who{"who":"other"}'},
+]
+LONG_ANSWER = "\n\n".join(f"Paragraph {p}: " + " ".join(f"word{p}x{w}" for w in range(45)) + "." for p in range(4))
 # What the fake Rasa answers, by the message it receives.
 SCRIPT: Dict[str, List[Dict[str, Any]]] = {
     "who is this for": [{"text": "Who are you asking for?", "buttons": WHO_BUTTONS}],
     WHO_BUTTONS[0]["payload"]: [{"text": "Thanks. What would you like to know?"}],
     WHO_BUTTONS[1]["payload"]: [{"text": "Thanks for looking out for them."}],
     "tell me everything": [{"text": LONG_ANSWER}],
-    "markup": [{"text": "Fees & times: <see below> \"soon\""}],
+    "markup": [{"text": 'Fees & times: <see below> "soon"'}],
 }
 DEFAULT_ANSWER = "I can answer questions about our program."
 
@@ -69,11 +70,17 @@ class FakeTwilio:
 
     async def create_message(self, request: web.Request) -> web.Response:
         form = await request.post()
-        self.sent.append({"account": request.match_info["account"],
-                          "authorization": request.headers.get("Authorization", ""), **form})
+        self.sent.append(
+            {
+                "account": request.match_info["account"],
+                "authorization": request.headers.get("Authorization", ""),
+                **form,
+            }
+        )
         if form["To"] in self.blocked:
-            return web.json_response({"code": 21610, "status": 400, "message": "Attempt to send to unsubscribed "
-                                      "recipient"}, status=400)
+            return web.json_response(
+                {"code": 21610, "status": 400, "message": "Attempt to send to unsubscribed recipient"}, status=400
+            )
         return web.json_response({"sid": f"SM{len(self.sent):032d}", "status": "queued"}, status=201)
 
 
@@ -132,17 +139,20 @@ class StandInRouter:
             convo.record_visitor_message, msg.channel, msg.address, msg.text, msg.channel_message_id
         )
         if assessment.is_crisis:
-            replies = [Reply(text=safety.crisis_reply(assessment.about_other), author="system")]
+            replies = [Reply(text=wording.crisis_reply(assessment.about_other), author="system")]
         elif recorded is None:
             return Outcome(None, [], duplicate=True)
         else:
-            replies = [Reply(text=r.get("text"), buttons=r.get("buttons") or [])
-                       for r in await self.rasa.send(recorded[0], msg.text)]
+            replies = [
+                Reply(text=r.get("text"), buttons=r.get("buttons") or [])
+                for r in await self.rasa.send(recorded[0], msg.text)
+            ]
         if recorded is None:
             return Outcome(None, replies, duplicate=True)
         for r in replies:
-            await self.db.run(convo.record_reply, recorded[0], r.author, r.text or "",
-                              {"buttons": r.buttons} if r.buttons else None)
+            await self.db.run(
+                convo.record_reply, recorded[0], r.author, r.text or "", {"buttons": r.buttons} if r.buttons else None
+            )
         return Outcome(recorded[0], replies)
 
 
@@ -161,21 +171,43 @@ class Helpline:
     def url(self) -> str:
         return str(self.client.make_url(sms.PATH))
 
-    async def post(self, params: Dict[str, str], signed_url: Optional[str] = None, token: str = TOKEN,
-                   signature: Optional[str] = None, headers: Optional[Dict[str, str]] = None):
+    async def post(
+        self,
+        params: Dict[str, str],
+        signed_url: Optional[str] = None,
+        token: str = TOKEN,
+        signature: Optional[str] = None,
+        headers: Optional[Dict[str, str]] = None,
+    ):
         if signature is None:
             signature = RequestValidator(token).compute_signature(signed_url or self.url(), params)
-        return await self.client.post(sms.PATH, data=params,
-                                      headers={"X-Twilio-Signature": signature, **(headers or {})})
+        return await self.client.post(
+            sms.PATH, data=params, headers={"X-Twilio-Signature": signature, **(headers or {})}
+        )
 
-    def params(self, body: Optional[str], sender: str = VISITOR, sid: Optional[str] = None,
-               media: int = 0) -> Dict[str, str]:
+    def params(
+        self, body: Optional[str], sender: str = VISITOR, sid: Optional[str] = None, media: int = 0
+    ) -> Dict[str, str]:
         sid = sid or f"SM{next(self.sids):032x}"
         params = {
-            "ToCountry": "US", "ToState": "IL", "SmsMessageSid": sid, "NumMedia": str(media), "ToCity": "",
-            "FromZip": "", "SmsSid": sid, "FromState": "IL", "SmsStatus": "received", "FromCity": "",
-            "FromCountry": "US", "To": OUR_NUMBER, "ToZip": "", "NumSegments": "1", "MessageSid": sid,
-            "AccountSid": ACCOUNT, "From": sender, "ApiVersion": "2010-04-01",
+            "ToCountry": "US",
+            "ToState": "IL",
+            "SmsMessageSid": sid,
+            "NumMedia": str(media),
+            "ToCity": "",
+            "FromZip": "",
+            "SmsSid": sid,
+            "FromState": "IL",
+            "SmsStatus": "received",
+            "FromCity": "",
+            "FromCountry": "US",
+            "To": OUR_NUMBER,
+            "ToZip": "",
+            "NumSegments": "1",
+            "MessageSid": sid,
+            "AccountSid": ACCOUNT,
+            "From": sender,
+            "ApiVersion": "2010-04-01",
         }
         if body is not None:
             params["Body"] = body
@@ -195,7 +227,7 @@ class Helpline:
         return await self.db.run(convo.conversation_by_address, "sms", address)
 
     async def opted_out(self, address: str = VISITOR) -> bool:
-        return await self.db.run(sms.is_opted_out, address)
+        return await self.db.run(sms_store.is_opted_out, address)
 
     async def deliver(self, reply: Reply, address: str = VISITOR) -> bool:
         return await self.app[DELIVERIES].deliver("sms", address, reply)
@@ -241,15 +273,16 @@ def stand_in_app(settings: Settings) -> web.Application:
         app[DB].dispose()
 
     app.cleanup_ctx.append(resources)
-    sms.setup(app)
+    app.router.add_post(sms.PATH, sms.inbound)
+    sms.attach(app)
     return app
 
 
 async def start(tmp_path, twilio, rasa, router_kind: str, **env: str) -> Helpline:
-    """"real": the gateway as `create_app` builds it, with SMS as its one optional channel;
+    """ "real": the gateway as `create_app` builds it, with SMS as its one optional channel;
     "stand-in": only what SMS needs."""
     settings = settings_for(tmp_path, twilio, rasa, **env)
-    app = create_app(settings, channels=[sms.__name__]) if router_kind == "real" else stand_in_app(settings)
+    app = create_app(settings, channels=["sms"]) if router_kind == "real" else stand_in_app(settings)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     return Helpline(client, app, twilio, rasa)
@@ -317,8 +350,11 @@ async def test_behind_a_proxy_the_public_url_is_what_twilio_signed(tmp_path, twi
 
 async def test_without_a_public_url_the_proxys_forwarded_scheme_and_host_are_accepted(helpline):
     public = "https://help.example.org/webhooks/twilio/sms"
-    resp = await helpline.post(helpline.params("hello"), signed_url=public,
-                               headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "help.example.org"})
+    resp = await helpline.post(
+        helpline.params("hello"),
+        signed_url=public,
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "help.example.org"},
+    )
     assert resp.status == 200
 
 
@@ -344,7 +380,7 @@ async def test_a_twilio_retry_with_the_same_message_sid_is_processed_once(helpli
 async def test_stop_opts_out_confirmed_once_and_nothing_is_sent_afterwards(helpline):
     await helpline.text("hello")
     [confirmation] = await helpline.text("Stop")
-    assert confirmation == sms_text.stop_confirmation(CONTACT)
+    assert confirmation == wording.stop_confirmation(CONTACT)
     assert await helpline.opted_out()
     assert await helpline.text("STOP") == []  # already out: no second confirmation
     assert await helpline.text("are you there?") == []
@@ -368,7 +404,7 @@ async def test_a_retried_stop_is_confirmed_once(helpline):
 async def test_start_opts_back_in(helpline, keyword):
     await helpline.text("STOP")
     [welcome] = await helpline.text(keyword)
-    assert welcome == sms_text.start_confirmation(CONTACT)
+    assert welcome == wording.start_confirmation(CONTACT)
     assert not await helpline.opted_out()
     assert await helpline.text("hello") == [DEFAULT_ANSWER]
     assert await helpline.deliver(Reply(text="Hi again.", author="staff")) is True
@@ -383,7 +419,7 @@ async def test_yes_or_start_from_a_number_still_subscribed_is_an_ordinary_messag
 
 async def test_help_gives_the_program_its_phone_and_988_without_asking_the_assistant(helpline):
     [text] = await helpline.text(" help ")
-    assert text == sms_text.help_text(CONTACT)
+    assert text == wording.help_text(CONTACT)
     assert "Test IOP" in text and "(555) 010-0100" in text and "988" in text
     assert helpline.rasa.received == []
 
@@ -397,7 +433,7 @@ async def test_stop_inside_a_sentence_is_a_message_for_the_assistant(helpline):
 async def test_a_crisis_text_containing_stop_gets_the_crisis_reply_and_does_not_opt_out(helpline):
     replies = await helpline.text(CRISIS_WITH_STOP)
     # First, and whole in one text however long it is.
-    assert replies[0] == sms_text.smart_encode(safety.crisis_reply(about_other=False))
+    assert replies[0] == sms_text.smart_encode(wording.crisis_reply(about_other=False))
     assert "988" in replies[0]
     assert not await helpline.opted_out()
     assert helpline.rasa.received == []
@@ -437,7 +473,7 @@ async def test_a_retried_crisis_text_gets_the_crisis_lines_again(helpline):
 
 async def test_a_long_crisis_reply_stays_one_text_so_it_cannot_arrive_out_of_order(helpline, monkeypatch):
     long_reply = "Please call 911 now if you are in danger. " + "You can call or text 988 any time. " * 12
-    monkeypatch.setattr(safety, "crisis_reply", lambda about_other=False: long_reply)
+    monkeypatch.setattr(wording, "crisis_reply", lambda about_other=False: long_reply)
     replies = await helpline.text("i want to kill myself")
     assert replies[0] == long_reply.strip()
     assert sms_text.gsm7_length(replies[0]) > sms_text.GSM7_LIMIT
@@ -447,7 +483,7 @@ async def test_the_crisis_lines_go_out_even_when_the_opt_out_state_cannot_be_rea
     def broken(*args):
         raise RuntimeError("database is down")
 
-    monkeypatch.setattr(sms, "is_opted_out", broken)
+    monkeypatch.setattr(sms_store, "is_opted_out", broken)
     replies = await helpline.text("i want to kill myself")
     assert "988" in replies[0]
 
@@ -458,7 +494,7 @@ async def test_the_crisis_lines_go_out_even_when_the_router_fails(helpline, monk
 
     monkeypatch.setattr(helpline.app[ROUTER], "handle", broken)
     assert await helpline.text("my friend took a bottle of pills") == [
-        sms_text.smart_encode(safety.crisis_reply(about_other=True))
+        sms_text.smart_encode(wording.crisis_reply(about_other=True))
     ]
 
 
@@ -466,8 +502,8 @@ async def test_when_our_side_fails_the_visitor_still_gets_the_phone_and_crisis_l
     def broken(*args):
         raise RuntimeError("database is down")
 
-    monkeypatch.setattr(sms, "sms_state", broken)
-    assert await helpline.text("hello") == [sms_text.trouble_reply(CONTACT)]
+    monkeypatch.setattr(sms_store, "sms_state", broken)
+    assert await helpline.text("hello") == [wording.trouble_reply(CONTACT)]
 
 
 # -- buttons -------------------------------------------------------------------------------
@@ -510,7 +546,7 @@ async def test_a_long_reply_is_split_into_several_texts(helpline):
 
 @pytest.mark.parametrize("body", [None, ""])
 async def test_a_picture_without_words_gets_a_polite_text_only_reply(helpline, body):
-    assert await helpline.text(body, media=2) == [sms_text.media_only_reply()]
+    assert await helpline.text(body, media=2) == [wording.media_only_reply()]
     assert helpline.rasa.received == []
     kept = (await helpline.transcript())["messages"]
     assert kept[0]["text"] == "[2 pictures or files, no text]"
@@ -548,15 +584,18 @@ async def test_a_number_twilio_has_blocked_is_remembered_as_opted_out(helpline):
 
 
 async def test_buttons_in_a_delivered_message_are_numbered_too(helpline):
-    await helpline.deliver(Reply(text="Still want a call back?", buttons=[{"title": "Yes", "payload": "/affirm"},
-                                                                       {"title": "No", "payload": "/deny"}]))
+    await helpline.deliver(
+        Reply(
+            text="Still want a call back?",
+            buttons=[{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+        )
+    )
     assert helpline.twilio.sent[0]["Body"] == "Still want a call back?\nReply 1 for Yes, 2 for No"
 
 
-async def test_setup_registers_the_route_and_the_delivery():
-    app = web.Application()
-    app[DELIVERIES] = Deliveries()
-    sms.setup(app)
+async def test_the_gateway_mounts_the_route_and_the_delivery(tmp_path):
+    nowhere = SimpleNamespace(url="http://127.0.0.1:9")
+    app = create_app(settings_for(tmp_path, nowhere, nowhere), channels=["sms"])
     assert any(r.method == "POST" and r.resource.canonical == sms.PATH for r in app.router.routes())
     assert "sms" in app[DELIVERIES]._by_channel
 
@@ -564,15 +603,17 @@ async def test_setup_registers_the_route_and_the_delivery():
 # -- the staff console, end to end over SMS ------------------------------------------
 async def console_sign_in(line: Helpline, username: str, name: str) -> str:
     """Sign a staff member in on the helpline's own client; the CSRF token for their posts."""
-    from bot import accounts
+    from bot.store import passwords
     from bot.store import staff as staff_store
 
-    await line.db.run(staff_store.add, username, name, "staff", accounts.hash_password("sms staff passphrase"),
-                      False)
+    await line.db.run(staff_store.add, username, name, "staff", passwords.hash_password("sms staff passphrase"), False)
     page = await (await line.client.get("/console/login")).text()
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    resp = await line.client.post("/console/login", data={"username": username, "password": "sms staff passphrase",
-                                                           "csrf_token": token}, allow_redirects=False)
+    resp = await line.client.post(
+        "/console/login",
+        data={"username": username, "password": "sms staff passphrase", "csrf_token": token},
+        allow_redirects=False,
+    )
     assert resp.status == 303
     # Signing in starts a new session with a token of its own.
     page = await (await line.client.get("/console")).text()
@@ -582,8 +623,10 @@ async def console_sign_in(line: Helpline, username: str, name: str) -> str:
 async def test_a_counsellor_answers_a_texter_from_the_console_and_stop_is_respected(tmp_path, twilio, rasa):
     line = await start(tmp_path, twilio, rasa, "real", CONSOLE_SECRET_KEY=Fernet.generate_key().decode())
     try:
-        SCRIPT["can i talk to a person"] = [{"text": "Of course."}, {"custom": {
-            "handoff": {"reason": "visitor asked for a person", "priority": "normal", "summary": ""}}}]
+        SCRIPT["can i talk to a person"] = [
+            {"text": "Of course."},
+            {"custom": {"handoff": {"reason": "visitor asked for a person", "priority": "normal", "summary": ""}}},
+        ]
         replies = await line.text("can i talk to a person")
         assert replies[0] == "Of course." and "passed this to our team" in replies[1]
         token = await console_sign_in(line, "dana", "Dana")
@@ -595,8 +638,10 @@ async def test_a_counsellor_answers_a_texter_from_the_console_and_stop_is_respec
         conversation_id = re.search(r"/console/conversations/(\w+)/reply", await claimed.text()).group(1)
         assert line.twilio.sent[-1]["Body"] == "Dana joined the conversation."
 
-        sent = await line.client.post(f"/console/conversations/{conversation_id}/reply",
-                                      data={"csrf_token": token, "text": "Hi, this is Dana from intake."})
+        sent = await line.client.post(
+            f"/console/conversations/{conversation_id}/reply",
+            data={"csrf_token": token, "text": "Hi, this is Dana from intake."},
+        )
         assert "Sent." in await sent.text()
         assert line.twilio.sent[-1]["To"] == VISITOR
         assert line.twilio.sent[-1]["Body"] == "Dana: Hi, this is Dana from intake."
@@ -604,8 +649,10 @@ async def test_a_counsellor_answers_a_texter_from_the_console_and_stop_is_respec
         assert await line.text("can you call me later") == []  # with a person now: no bot reply
         assert await line.text("STOP") != []
         before = len(line.twilio.sent)
-        refused = await line.client.post(f"/console/conversations/{conversation_id}/reply",
-                                         data={"csrf_token": token, "text": "Are you still there?"})
+        refused = await line.client.post(
+            f"/console/conversations/{conversation_id}/reply",
+            data={"csrf_token": token, "text": "Are you still there?"},
+        )
         assert "opted out of texts" in await refused.text()
         assert len(line.twilio.sent) == before
     finally:

@@ -10,7 +10,8 @@ from bot.channels.sms_text import (
     segments,
     split_message,
 )
-from bot.waiting import Contact
+from core import wording
+from core.wording import Contact
 
 FULL = Contact("Test IOP", "(555) 010-0100", "weekdays 9 to 5")
 BARE = Contact("Test IOP")
@@ -57,33 +58,35 @@ def test_classify_keyword(body, expected):
 
 
 def test_help_text_has_the_program_the_phone_and_988():
-    text = sms_text.help_text(FULL)
+    text = wording.help_text(FULL)
     assert "Test IOP" in text and "(555) 010-0100 (weekdays 9 to 5)" in text
     assert "988" in text and "911" in text and "STOP" in text
     assert segments(text) <= 2
 
 
 def test_help_text_without_a_phone_invents_none():
-    text = sms_text.help_text(BARE)
+    text = wording.help_text(BARE)
     assert "Call us" not in text and "988" in text
 
 
 @pytest.mark.parametrize("contact", [FULL, None])
 def test_confirmations_say_how_to_undo_and_keep_the_crisis_lines(contact):
-    stop = sms_text.stop_confirmation(contact)
+    stop = wording.stop_confirmation(contact)
     assert "START" in stop and "988" in stop
-    assert "STOP" in sms_text.start_confirmation(contact)
+    assert "STOP" in wording.start_confirmation(contact)
     if contact:
-        assert "Test IOP" in stop and "Test IOP" in sms_text.start_confirmation(contact)
+        assert "Test IOP" in stop and "Test IOP" in wording.start_confirmation(contact)
 
 
 def test_media_only_reply_asks_for_text_and_gives_the_crisis_lines():
-    text = sms_text.media_only_reply()
+    text = wording.media_only_reply()
     assert "text" in text and "988" in text and "911" in text
 
 
-BUTTONS = [{"title": "Me", "payload": "/inform_who{\"who\":\"self\"}"},
-           {"title": "Someone I care about", "payload": "/inform_who{\"who\":\"other\"}"}]
+BUTTONS = [
+    {"title": "Me", "payload": '/inform_who{"who":"self"}'},
+    {"title": "Someone I care about", "payload": '/inform_who{"who":"other"}'},
+]
 
 
 @pytest.mark.parametrize(
@@ -95,8 +98,11 @@ BUTTONS = [{"title": "Me", "payload": "/inform_who{\"who\":\"self\"}"},
         ("Ready?", [], "Ready?"),
         ("Ready?  ", [{"title": "  Not   now ", "payload": "/deny"}], "Ready?\nReply 1 for Not now"),
         ("Pick", [{"payload": "/a"}, {"title": "B", "payload": "/b"}], "Pick\nReply 1 for /a, 2 for B"),
-        ("Which times?", [{"title": "Yes, mornings", "payload": "mornings"}, {"title": "No", "payload": "no"}],
-         "Which times?\nReply 1 for Yes, mornings; 2 for No"),
+        (
+            "Which times?",
+            [{"title": "Yes, mornings", "payload": "mornings"}, {"title": "No", "payload": "no"}],
+            "Which times?\nReply 1 for Yes, mornings; 2 for No",
+        ),
     ],
 )
 def test_render_buttons(text, buttons, expected):

@@ -21,16 +21,20 @@ from aiohttp.test_utils import TestServer
 from bot.channels import webchat
 from bot.delivery import Deliveries
 from bot.metrics import Metrics
-from bot.router import Inbound, Outcome, Reply
-from bot.waiting import Contact
+from bot.turn import Inbound, Outcome, Reply
 from bot.web_keys import DELIVERIES, METRICS, ROUTER
+from core.wording import Contact
 
 CRISIS_TEXT = "I want to kill myself"
 CRISIS_REPLY = "I'm really glad you told me. If you might be in danger right now, call 911."
-BUTTONS = [{"title": "Me", "payload": '/inform_who{"who":"self"}'},
-           {"title": "Someone I care about", "payload": '/inform_who{"who":"other"}'}]
-EMERGENCY_LINE = "Automated assistant, not for emergencies. In danger? Call <a href=\"tel:911\">911</a>, " \
-                 "or call or text <a href=\"tel:988\">988</a>."
+BUTTONS = [
+    {"title": "Me", "payload": '/inform_who{"who":"self"}'},
+    {"title": "Someone I care about", "payload": '/inform_who{"who":"other"}'},
+]
+EMERGENCY_LINE = (
+    'Automated assistant, not for emergencies. In danger? Call <a href="tel:911">911</a>, '
+    'or call or text <a href="tel:988">988</a>.'
+)
 
 
 class StandInRouter:
@@ -49,14 +53,24 @@ class StandInRouter:
             raise RuntimeError("database down")
         await asyncio.sleep(self.delay.get(msg.text, 0))
         if msg.text == CRISIS_TEXT:
-            return Outcome("c1", [Reply(text=CRISIS_REPLY, author="system"),
-                                  Reply(text="I've asked our team to join.", author="system")])
+            return Outcome(
+                "c1",
+                [
+                    Reply(text=CRISIS_REPLY, author="system"),
+                    Reply(text="I've asked our team to join.", author="system"),
+                ],
+            )
         if msg.text == "who":
             return Outcome("c1", [Reply(text="Who are you asking for?", buttons=BUTTONS)])
         if msg.text == "screen done":
-            return Outcome("c1", [Reply(text="Thanks.\n\nA clinician will confirm it."),
-                                  Reply(custom={"screen_result": {"level": "iop"}}),
-                                  Reply(custom={"data": {"kind": "card"}})])
+            return Outcome(
+                "c1",
+                [
+                    Reply(text="Thanks.\n\nA clinician will confirm it."),
+                    Reply(custom={"screen_result": {"level": "iop"}}),
+                    Reply(custom={"data": {"kind": "card"}}),
+                ],
+            )
         return Outcome("c1", [Reply(text=f"echo: {msg.text}")])
 
 
@@ -83,7 +97,14 @@ async def gateway():
     app[METRICS] = Metrics()
     app[DELIVERIES] = Deliveries()
     app[ROUTER] = StandInRouter()
-    webchat.setup(app, history=fake_history)
+    webchat.attach(app, history=fake_history)
+    app.add_routes(
+        [
+            web.get("/", webchat.page),
+            web.get("/chat/vendor/socket.io.min.js", webchat.socket_io_client),
+            web.static("/chat/assets/", webchat.STATIC),
+        ]
+    )
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     yield app, str(server.make_url("")).rstrip("/")
@@ -113,6 +134,7 @@ class Visitor:
     def _recorder(self, name: str):
         async def record(data: Any = None) -> None:
             await self.events.put((name, data))
+
         return record
 
     async def __aenter__(self) -> "Visitor":
@@ -163,16 +185,20 @@ def test_buttons_become_quick_replies_on_the_last_part():
     messages = webchat.render(Reply(text="Hi.\n\nWho is it for?", buttons=BUTTONS), author_metadata=False)
     assert messages == [
         {"text": "Hi."},
-        {"text": "Who is it for?", "quick_replies": [
-            {"content_type": "text", "title": "Me", "payload": '/inform_who{"who":"self"}'},
-            {"content_type": "text", "title": "Someone I care about", "payload": '/inform_who{"who":"other"}'},
-        ]},
+        {
+            "text": "Who is it for?",
+            "quick_replies": [
+                {"content_type": "text", "title": "Me", "payload": '/inform_who{"who":"self"}'},
+                {"content_type": "text", "title": "Someone I care about", "payload": '/inform_who{"who":"other"}'},
+            ],
+        },
     ]
 
 
 def test_a_staff_reply_names_the_person_in_the_text_for_plain_rasa_clients():
-    messages = webchat.render(Reply(text="Hi, I'm here.\n\nHow can I help?", author="staff", staff_name="Dana"),
-                              author_metadata=False)
+    messages = webchat.render(
+        Reply(text="Hi, I'm here.\n\nHow can I help?", author="staff", staff_name="Dana"), author_metadata=False
+    )
     # rasa-webchat only shows a message whose sole key is `text`.
     assert messages == [{"text": "Dana (staff): Hi, I'm here."}, {"text": "How can I help?"}]
 
@@ -286,11 +312,13 @@ async def test_a_staff_reply_reaches_every_page_of_the_conversation(gateway):
         session_id = await plain.start()
         await ours.start(session_id, features=["author_metadata"])
         delivered = await app[DELIVERIES].deliver(
-            "web", session_id, Reply(text="Hi, I'm Dana from intake.", author="staff", staff_name="Dana"))
+            "web", session_id, Reply(text="Hi, I'm Dana from intake.", author="staff", staff_name="Dana")
+        )
         assert delivered is True
         assert await plain.bot_messages(1) == [{"text": "Dana (staff): Hi, I'm Dana from intake."}]
         assert await ours.bot_messages(1) == [
-            {"text": "Hi, I'm Dana from intake.", "metadata": {"author": "staff", "staff_name": "Dana"}}]
+            {"text": "Hi, I'm Dana from intake.", "metadata": {"author": "staff", "staff_name": "Dana"}}
+        ]
 
 
 async def test_a_staff_reply_to_nobody_connected_says_so(gateway):
@@ -375,10 +403,12 @@ async def test_the_page_has_the_emergency_line_and_no_third_party_sources(gatewa
 
 
 def test_history_shows_a_reply_in_the_parts_it_was_sent_in():
-    entries = webchat.history_entries([
-        {"author": "visitor", "text": "what is iop\n\nreally"},
-        {"author": "bot", "text": "IOP is a program.\n\nWho is it for?", "payload": {"buttons": BUTTONS}},
-    ])
+    entries = webchat.history_entries(
+        [
+            {"author": "visitor", "text": "what is iop\n\nreally"},
+            {"author": "bot", "text": "IOP is a program.\n\nWho is it for?", "payload": {"buttons": BUTTONS}},
+        ]
+    )
     assert entries == [
         {"author": "visitor", "text": "what is iop\n\nreally"},
         {"author": "bot", "text": "IOP is a program."},

@@ -12,28 +12,19 @@ from bot.app import create_app
 
 
 @pytest.fixture
-async def console_server(tmp_path, fake_rasa):
+async def console_server(aiohttp_server, tmp_path, fake_rasa) -> TestServer:
     """The gateway app under a test server; `.app` holds the store and router."""
-    server = TestServer(create_app(console_settings(tmp_path, fake_rasa.url), channels=()), host="127.0.0.1")
-    await server.start_server()
-    yield server
-    await server.close()
+    return await aiohttp_server(create_app(console_settings(tmp_path, fake_rasa.url), channels=()))
 
 
 @pytest.fixture
-async def new_client(console_server) -> Callable[[], Awaitable[TestClient]]:
-    """A browser of its own (cookie jar); all are closed, with the server, after the test."""
-    clients = []
+def new_client(console_server, aiohttp_client) -> Callable[[], Awaitable[TestClient]]:
+    """A browser of its own (cookie jar) on the same server; all are closed after the test."""
 
     async def make() -> TestClient:
-        client = TestClient(console_server)
-        await client.start_server()
-        clients.append(client)
-        return client
+        return await aiohttp_client(console_server)
 
-    yield make
-    for client in clients:
-        await client.close()
+    return make
 
 
 @pytest.fixture
@@ -44,8 +35,11 @@ async def sign_in(console_server, new_client) -> Callable[..., Awaitable[TestCli
         await add_staff(console_server.app, username, role, display_name)
         client = await new_client()
         token = await csrf_of(client)
-        resp = await client.post("/console/login", data={"username": username, "password": PASSWORD,
-                                                         "csrf_token": token}, allow_redirects=False)
+        resp = await client.post(
+            "/console/login",
+            data={"username": username, "password": PASSWORD, "csrf_token": token},
+            allow_redirects=False,
+        )
         assert resp.status == 303, await resp.text()
         client.csrf = await csrf_of(client, "/console/password")  # any signed-in page carries the token
         return client

@@ -57,18 +57,21 @@ async def test_search_returns_the_total_and_masked_rows_and_is_audited(console_s
     assert searches[-1]["detail"] == '{"text": "COST", "channel": "sms"}'
 
 
-@pytest.mark.parametrize("query, message", [
-    ("from=yesterday", "“from” must be a date like 2024-05-31."),
-    ("to=2024-13-01", "“to” must be a date like 2024-05-31."),
-    ("from=2024-06-02&to=2024-06-01", "“from” must be before “to”."),
-    ("limit=0", "“limit” must be between 1 and 200."),
-    ("limit=1000", "“limit” must be between 1 and 200."),
-    ("limit=ten", "“limit” must be a whole number."),
-    ("offset=-1", "“offset” must be between"),
-    ("outcome=happy", "“outcome” must be one of"),
-    ("channel=fax", "“channel” must be one of"),
-    ("text=" + "x" * 201, "“text” is too long"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("from=yesterday", "“from” must be a date like 2024-05-31."),
+        ("to=2024-13-01", "“to” must be a date like 2024-05-31."),
+        ("from=2024-06-02&to=2024-06-01", "“from” must be before “to”."),
+        ("limit=0", "“limit” must be between 1 and 200."),
+        ("limit=1000", "“limit” must be between 1 and 200."),
+        ("limit=ten", "“limit” must be a whole number."),
+        ("offset=-1", "“offset” must be between"),
+        ("outcome=happy", "“outcome” must be one of"),
+        ("channel=fax", "“channel” must be one of"),
+        ("text=" + "x" * 201, "“text” is too long"),
+    ],
+)
 async def test_bad_search_values_get_400_with_a_reason(api, query, message):
     resp = await api.get(f"/api/conversations?{query}", headers=AUTH)
     assert resp.status == 400
@@ -84,8 +87,11 @@ async def test_the_audit_log_over_the_api_pages_back_and_records_the_look(consol
     body = await (await api.get("/api/audit", params={"actor": "ana", "limit": "2"}, headers=AUTH)).json()
     assert [e["conversation_id"] for e in body["entries"]] == ["c2", "c1"]
     assert body["entries"][0]["at"].endswith("+00:00") and body["entries"][0]["ip"] == "10.0.0.1"
-    older = await (await api.get("/api/audit", params={"actor": "ana", "limit": "2",
-                                                      "before_id": body["next_before_id"]}, headers=AUTH)).json()
+    older = await (
+        await api.get(
+            "/api/audit", params={"actor": "ana", "limit": "2", "before_id": body["next_before_id"]}, headers=AUTH
+        )
+    ).json()
     assert [e["conversation_id"] for e in older["entries"]] == ["c0"] and older["next_before_id"] is None
 
     body = await (await api.get("/api/audit", params={"conversation": "c1"}, headers=AUTH)).json()
@@ -96,12 +102,15 @@ async def test_the_audit_log_over_the_api_pages_back_and_records_the_look(consol
     assert len(body["entries"]) == 4
 
 
-@pytest.mark.parametrize("query, message", [
-    ("before_id=abc", "“before_id” must be a whole number."),
-    ("before_id=0", "“before_id” must be between"),
-    ("limit=0", "“limit” must be between 1 and 500."),
-    ("date=last-week", "“date” must be a date like 2024-05-31."),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("before_id=abc", "“before_id” must be a whole number."),
+        ("before_id=0", "“before_id” must be between"),
+        ("limit=0", "“limit” must be between 1 and 500."),
+        ("date=last-week", "“date” must be a date like 2024-05-31."),
+    ],
+)
 async def test_bad_audit_values_get_400_with_a_reason(api, query, message):
     resp = await api.get(f"/api/audit?{query}", headers=AUTH)
     assert resp.status == 400
@@ -116,7 +125,8 @@ async def test_every_transcript_read_over_the_api_is_audited_without_the_number(
     assert (await api.get("/api/conversations/nope", headers=AUTH)).status == 404
     reads = await audit_log(app, action="read_transcript")
     assert [(e["actor"], e["conversation_id"], e["detail"]) for e in reads] == [
-        ("api", cid, "by address"), ("api", cid, ""),
+        ("api", cid, "by address"),
+        ("api", cid, ""),
     ]
     assert all(e["ip"] == "127.0.0.1" for e in reads)
     assert "0100007" not in repr(await audit_log(app))

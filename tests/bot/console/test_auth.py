@@ -20,8 +20,9 @@ def next_of(location: str) -> str:
 
 async def post_login(client, username, password, token=None):
     token = token if token is not None else await csrf_of(client)
-    return await client.post("/console/login", data={"username": username, "password": password,
-                                                     "csrf_token": token}, allow_redirects=False)
+    return await client.post(
+        "/console/login", data={"username": username, "password": password, "csrf_token": token}, allow_redirects=False
+    )
 
 
 async def test_pages_need_a_signed_in_member(console_server, new_client):
@@ -37,9 +38,16 @@ async def test_after_sign_in_the_page_asked_for_opens_with_its_query(console_ser
     resp = await client.get("/console/search?text=a&channel=sms", allow_redirects=False)
     assert next_of(resp.headers["Location"]) == "/console/search?text=a&channel=sms"
     token = await csrf_of(client, resp.headers["Location"])
-    resp = await client.post("/console/login", data={"username": "ana", "password": PASSWORD, "csrf_token": token,
-                                                     "next": "/console/search?text=a&channel=sms"},
-                             allow_redirects=False)
+    resp = await client.post(
+        "/console/login",
+        data={
+            "username": "ana",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "/console/search?text=a&channel=sms",
+        },
+        allow_redirects=False,
+    )
     assert resp.headers["Location"] == "/console/search?text=a&channel=sms"
     evil = await client.get("/console/login?next=https://evil.example/", allow_redirects=False)
     assert evil.headers["Location"] == "/console"  # signed in: sent on, but only ever within the console
@@ -83,9 +91,12 @@ async def test_a_post_from_another_site_is_refused(console_server, new_client):
     await add_staff(console_server.app, "ana")
     client = await new_client()
     token = await csrf_of(client)
-    resp = await client.post("/console/login", data={"username": "ana", "password": PASSWORD,
-                                                     "csrf_token": token},
-                             headers={"Origin": "https://evil.example"}, allow_redirects=False)
+    resp = await client.post(
+        "/console/login",
+        data={"username": "ana", "password": PASSWORD, "csrf_token": token},
+        headers={"Origin": "https://evil.example"},
+        allow_redirects=False,
+    )
     assert resp.status == 403
 
 
@@ -114,40 +125,46 @@ async def test_a_given_password_must_be_changed_first(console_server, new_client
     resp = await post_login(client, "ana", PASSWORD)
     assert resp.headers["Location"] == "/console/password"
     token = await csrf_of(client, "/console/password")
-    short = await client.post("/console/password", data={
-        "csrf_token": token, "current_password": PASSWORD, "new_password": "short",
-        "confirm_password": "short"})
+    short = await client.post(
+        "/console/password",
+        data={"csrf_token": token, "current_password": PASSWORD, "new_password": "short", "confirm_password": "short"},
+    )
     assert short.status == 400 and "at least 12" in await short.text()
-    resp = await client.post("/console/password", data={
-        "csrf_token": token, "current_password": PASSWORD, "new_password": "a much better passphrase",
-        "confirm_password": "a much better passphrase"}, allow_redirects=False)
+    resp = await client.post(
+        "/console/password",
+        data={
+            "csrf_token": token,
+            "current_password": PASSWORD,
+            "new_password": "a much better passphrase",
+            "confirm_password": "a much better passphrase",
+        },
+        allow_redirects=False,
+    )
     assert resp.status == 303 and resp.headers["Location"] == "/console"
     member = await console_server.app[DB].run(staff_store.get, "ana")
     assert member["must_change_password"] is False
     assert (await client.get("/console/password")).status == 200  # the new session is good
 
 
-async def test_behind_a_trusted_proxy_the_audit_log_names_the_real_client(tmp_path, fake_rasa):
-    from aiohttp.test_utils import TestClient, TestServer
+async def test_behind_a_trusted_proxy_the_audit_log_names_the_real_client(tmp_path, fake_rasa, aiohttp_client):
     from console_support import console_settings
 
     from bot.app import create_app
-    from bot.client_address import parse_networks
+    from bot.config import parse_networks
 
     settings = console_settings(tmp_path, fake_rasa.url, trusted_proxies=parse_networks("127.0.0.1"))
-    client = TestClient(TestServer(create_app(settings, channels=()), host="127.0.0.1"))
-    await client.start_server()
-    try:
-        app = client.server.app
-        await add_staff(app, "ana")
-        for address in ("198.51.100.1", "198.51.100.2"):
-            token = await csrf_of(client)
-            await client.post("/console/login", data={"username": "ana", "password": "wrong", "csrf_token": token},
-                              headers={"X-Forwarded-For": f"6.6.6.6, {address}"})
-        entries = await app[DB].run(audit_store.entries)
-        assert [e["ip"] for e in entries] == ["198.51.100.2", "198.51.100.1"]
-    finally:
-        await client.close()
+    client = await aiohttp_client(create_app(settings, channels=()))
+    app = client.server.app
+    await add_staff(app, "ana")
+    for address in ("198.51.100.1", "198.51.100.2"):
+        token = await csrf_of(client)
+        await client.post(
+            "/console/login",
+            data={"username": "ana", "password": "wrong", "csrf_token": token},
+            headers={"X-Forwarded-For": f"6.6.6.6, {address}"},
+        )
+    entries = await app[DB].run(audit_store.entries)
+    assert [e["ip"] for e in entries] == ["198.51.100.2", "198.51.100.1"]
 
 
 async def test_someone_who_must_change_the_password_can_still_sign_out(console_server, new_client):
@@ -158,8 +175,9 @@ async def test_someone_who_must_change_the_password_can_still_sign_out(console_s
     token = await csrf_of(client, "/console/password")
     resp = await client.post("/console/logout", data={"csrf_token": token}, allow_redirects=False)
     assert resp.status == 303 and resp.headers["Location"] == "/console/login"
-    assert (await client.get("/console/password", allow_redirects=False)).headers["Location"].startswith(
-        "/console/login")
+    assert (
+        (await client.get("/console/password", allow_redirects=False)).headers["Location"].startswith("/console/login")
+    )
 
 
 async def test_every_console_page_and_action_needs_a_signed_in_member(console_server, new_client):

@@ -39,18 +39,21 @@ def assert_no_style(svg: str):
     assert "style=" not in svg and "<style" not in svg and "<script" not in svg
 
 
-@pytest.mark.parametrize("maximum, top, step", [
-    (0, 1, 1),
-    (1, 1, 1),
-    (3, 3, 1),
-    (4, 4, 1),
-    (7, 8, 2),
-    (10, 10, 5),
-    (23, 30, 10),
-    (100, 100, 50),
-    (101, 150, 50),
-    (0.4, 1, 1),
-])
+@pytest.mark.parametrize(
+    "maximum, top, step",
+    [
+        (0, 1, 1),
+        (1, 1, 1),
+        (3, 3, 1),
+        (4, 4, 1),
+        (7, 8, 2),
+        (10, 10, 5),
+        (23, 30, 10),
+        (100, 100, 50),
+        (101, 150, 50),
+        (0.4, 1, 1),
+    ],
+)
 def test_nice_scale(maximum, top, step):
     assert charts.nice_scale(maximum) == (top, step)
     assert top >= maximum
@@ -62,11 +65,14 @@ def test_label_every(count, every):
     assert -(-count // every) <= charts.MAX_X_LABELS
 
 
-@pytest.mark.parametrize("values, drawn", [
-    ([1, 2, 0, 4], 3),
-    ([5, 5, 5, 5], 4),
-    ([0, 0, 0, 1], 1),
-])
+@pytest.mark.parametrize(
+    "values, drawn",
+    [
+        ([1, 2, 0, 4], 3),
+        ([5, 5, 5, 5], 4),
+        ([0, 0, 0, 1], 1),
+    ],
+)
 def test_bar_chart_draws_a_bar_per_nonzero_value_to_scale(values, drawn):
     svg = charts.bar_chart("conv", "Conversations per day", DAYS, values, y_label="conversations")
     root = parse(svg)
@@ -99,8 +105,11 @@ def test_many_days_name_at_most_eight_and_always_the_last():
 
 
 def test_stacked_bars_sit_on_each_other():
-    series = [Series("normal", [2, 0, 1, 0], charts.ACCENT), Series("urgent", [0, 0, 1, 0], charts.URGENT),
-              Series("crisis", [1, 0, 0, 3], charts.CRISIS)]
+    series = [
+        Series("normal", [2, 0, 1, 0], charts.ACCENT),
+        Series("urgent", [0, 0, 1, 0], charts.URGENT),
+        Series("crisis", [1, 0, 0, 3], charts.CRISIS),
+    ]
     svg = charts.stacked_bars("handoffs", "Handoffs per day", DAYS, series, y_label="handoffs")
     root = parse(svg)
     assert_labelled(root, "handoffs", "Handoffs per day")
@@ -121,10 +130,13 @@ def test_stacked_bars_need_a_value_per_day():
         charts.stacked_bars("x", "t", DAYS, [Series("a", [1, 2])])
 
 
-@pytest.mark.parametrize("labels, values", [
-    (["cost", "insurance", "teens"], [9, 3, 1]),
-    (["iop"], [4]),
-])
+@pytest.mark.parametrize(
+    "labels, values",
+    [
+        (["cost", "insurance", "teens"], [9, 3, 1]),
+        (["iop"], [4]),
+    ],
+)
 def test_horizontal_bars(labels, values):
     svg = charts.horizontal_bars("topics", "Top topics", labels, values)
     root = parse(svg)
@@ -147,15 +159,18 @@ def test_long_labels_are_shortened_on_the_chart_not_in_the_title():
     assert bars(root)[0].find("svg:title", NS).text == f"{label}: 2"
 
 
-HOSTILE = '<script>alert("x")</script> & \'co\''
+HOSTILE = "<script>alert(\"x\")</script> & 'co'"
 
 
-@pytest.mark.parametrize("make", [
-    lambda: charts.bar_chart("c", HOSTILE, [HOSTILE, "b"], [1, 2], y_label=HOSTILE),
-    lambda: charts.stacked_bars("c", HOSTILE, [HOSTILE], [Series(HOSTILE, [1]), Series("b", [2])]),
-    lambda: charts.horizontal_bars("c", HOSTILE, [HOSTILE], [3]),
-    lambda: charts.horizontal_bars("c", HOSTILE, [], []),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: charts.bar_chart("c", HOSTILE, [HOSTILE, "b"], [1, 2], y_label=HOSTILE),
+        lambda: charts.stacked_bars("c", HOSTILE, [HOSTILE], [Series(HOSTILE, [1]), Series("b", [2])]),
+        lambda: charts.horizontal_bars("c", HOSTILE, [HOSTILE], [3]),
+        lambda: charts.horizontal_bars("c", HOSTILE, [], []),
+    ],
+)
 def test_labels_are_escaped(make):
     svg = make()
     assert "<script>" not in svg
@@ -170,13 +185,16 @@ def test_chart_id_is_escaped_in_attributes():
     assert root.get("aria-labelledby") == 'a" onload="x-title'
 
 
-@pytest.mark.parametrize("make", [
-    lambda: charts.bar_chart("e", "Conversations per day", DAYS, [0, 0, 0, 0]),
-    lambda: charts.bar_chart("e", "Conversations per day", [], []),
-    lambda: charts.stacked_bars("e", "Conversations per day", DAYS, [Series("a", [0] * 4), Series("b", [0] * 4)]),
-    lambda: charts.horizontal_bars("e", "Conversations per day", [], []),
-    lambda: charts.horizontal_bars("e", "Conversations per day", ["iop"], [0]),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: charts.bar_chart("e", "Conversations per day", DAYS, [0, 0, 0, 0]),
+        lambda: charts.bar_chart("e", "Conversations per day", [], []),
+        lambda: charts.stacked_bars("e", "Conversations per day", DAYS, [Series("a", [0] * 4), Series("b", [0] * 4)]),
+        lambda: charts.horizontal_bars("e", "Conversations per day", [], []),
+        lambda: charts.horizontal_bars("e", "Conversations per day", ["iop"], [0]),
+    ],
+)
 def test_empty_data_says_so(make):
     root = parse(make())
     assert_labelled(root, "e", "Conversations per day")

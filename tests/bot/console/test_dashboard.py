@@ -24,17 +24,29 @@ from bot.store.models import Handoff
 from bot.web_keys import DB, ZONE
 
 TOKEN = {"Authorization": "Bearer console-api-token"}
-SCREEN = {"buttons": [], "custom": {"screen_result": {"level": "iop", "reasons": ["work"], "flags": [],
-                                                       "answers": {}}}}
+SCREEN = {"buttons": [], "custom": {"screen_result": {"level": "iop", "reasons": ["work"], "flags": [], "answers": {}}}}
 
 
 # -- words and numbers ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("seconds, text", [
-    (None, "–"), (0, "0 s"), (-3, "0 s"), (44.6, "45 s"), (60, "1 min"), (90, "1 min 30 s"),
-    (605, "10 min"), (3599, "59 min"), (3600, "1 h"), (3 * 3600 + 600, "3 h 10 min"),
-    (86400, "1 d"), (2 * 86400 + 5 * 3600, "2 d 5 h"),
-])
+
+@pytest.mark.parametrize(
+    "seconds, text",
+    [
+        (None, "–"),
+        (0, "0 s"),
+        (-3, "0 s"),
+        (44.6, "45 s"),
+        (60, "1 min"),
+        (90, "1 min 30 s"),
+        (605, "10 min"),
+        (3599, "59 min"),
+        (3600, "1 h"),
+        (3 * 3600 + 600, "3 h 10 min"),
+        (86400, "1 d"),
+        (2 * 86400 + 5 * 3600, "2 d 5 h"),
+    ],
+)
 def test_duration(seconds, text):
     assert dashboard.duration(seconds) == text
 
@@ -50,6 +62,7 @@ def test_day_label():
 
 # -- data through the store -----------------------------------------------------------------------
 
+
 async def run(app, fn, *args):
     return await app[DB].run(fn, *args)
 
@@ -61,8 +74,11 @@ async def handoff_taken_after(app, address: str, priority: str, seconds: float) 
     opened = datetime.now(timezone.utc) - timedelta(hours=1)
 
     def backdate(s):
-        s.execute(update(Handoff).where(Handoff.id == ticket["id"]).values(
-            created_at=opened, claimed_at=opened + timedelta(seconds=seconds)))
+        s.execute(
+            update(Handoff)
+            .where(Handoff.id == ticket["id"])
+            .values(created_at=opened, claimed_at=opened + timedelta(seconds=seconds))
+        )
 
     await run(app, backdate)
 
@@ -155,13 +171,18 @@ async def test_staff_see_the_figures_and_charts(activity, sign_in):
     charts = svgs_of(html)
     assert len(charts) == 4
     titles = [c.find("{http://www.w3.org/2000/svg}title").text for c in charts]
-    assert titles == ["Conversations started per day", "Handoffs per day, by priority", "Top topics",
-                      "Screens by suggested level"]
-    bars = {t: [r for r in c.iter("{http://www.w3.org/2000/svg}rect") if r.get("class") == "bar"]
-            for t, c in zip(titles, charts)}
+    assert titles == [
+        "Conversations started per day",
+        "Handoffs per day, by priority",
+        "Top topics",
+        "Screens by suggested level",
+    ]
+    bars = {
+        t: [r for r in c.iter("{http://www.w3.org/2000/svg}rect") if r.get("class") == "bar"]
+        for t, c in zip(titles, charts)
+    }
     assert [b.get("data-value") for b in bars["Top topics"]] == ["1", "1"]
-    assert [b.find("{http://www.w3.org/2000/svg}title").text for b in bars["Screens by suggested level"]] == [
-        "IOP: 1"]
+    assert [b.find("{http://www.w3.org/2000/svg}title").text for b in bars["Screens by suggested level"]] == ["IOP: 1"]
     assert sum(float(b.get("data-value")) for b in bars["Handoffs per day, by priority"]) == 4
     assert '<th scope="row">cost</th><td>1</td>' in html
     assert '<th scope="row">insurance</th><td>1</td>' in html
@@ -220,6 +241,7 @@ async def test_a_visitor_who_is_not_signed_in_goes_to_sign_in(console_server, ne
 
 # -- the JSON API ---------------------------------------------------------------------------------
 
+
 async def test_api_gives_the_same_numbers(activity, sign_in, new_client):
     client = await new_client()
     resp = await client.get("/api/dashboard", params={"days": "7"}, headers=TOKEN)
@@ -237,8 +259,10 @@ async def test_api_gives_the_same_numbers(activity, sign_in, new_client):
     assert data["wait"]["p90_seconds"] == pytest.approx(258)
     assert data["wait"]["waiting_now"] == 1
     assert data["screen_levels"] == [{"level": "iop", "count": 1}]
-    assert data["top_topics"] == [{"intent": "faq/cost", "topic": "cost", "count": 1},
-                                  {"intent": "faq/insurance", "topic": "insurance", "count": 1}]
+    assert data["top_topics"] == [
+        {"intent": "faq/cost", "topic": "cost", "count": 1},
+        {"intent": "faq/insurance", "topic": "insurance", "count": 1},
+    ]
     assert data["fallback"] == {"messages": 3, "fallbacks": 1, "rate": pytest.approx(1 / 3)}
 
     staff = await sign_in("ana")
@@ -270,6 +294,7 @@ async def test_a_signed_in_session_is_not_an_api_token(console_server, sign_in):
 
 
 # -- the intent capture the topics come from ---------------------------------------------------------
+
 
 async def test_the_gateway_stores_intents_and_stops_slow_captures_on_shutdown(tmp_path, fake_rasa):
     server = TestServer(create_app(console_settings(tmp_path, fake_rasa.url), channels=()), host="127.0.0.1")

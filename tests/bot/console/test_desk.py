@@ -10,17 +10,19 @@ import pytest
 from aiohttp import WSMsgType
 
 from bot.console.live import LIVE
-from bot.router import Reply
 from bot.store import audit as audit_store
 from bot.store import conversations as convo
+from bot.store import sms as sms_store
 from bot.store import staff as staff_store
+from bot.turn import Reply
 from bot.web_keys import DB, DELIVERIES
 
 PHONE = "+15555550123"
 
 
-async def open_ticket(app, channel: str, address: str, text: str, priority: str = "normal",
-                      reason: str = "asked for a person") -> Tuple[str, int]:
+async def open_ticket(
+    app, channel: str, address: str, text: str, priority: str = "normal", reason: str = "asked for a person"
+) -> Tuple[str, int]:
     db = app[DB]
     conversation_id, _ = await db.run(convo.record_visitor_message, channel, address, text, None)
     handoff = await db.run(convo.request_person, conversation_id, reason, priority, "")
@@ -36,6 +38,7 @@ def delivered(console_server) -> List[Tuple[str, str, Reply]]:
         async def deliver(address: str, reply: Reply) -> bool:
             sent.append((name, address, reply))
             return True
+
         return deliver
 
     for name in ("web", "sms"):
@@ -109,7 +112,7 @@ async def test_only_the_holder_may_reply(console_server, sign_in, delivered):
 async def test_a_reply_to_an_opted_out_number_is_refused(console_server, sign_in, delivered):
     app = console_server.app
     conversation_id, handoff_id = await open_ticket(app, "sms", PHONE, "help")
-    await app[DB].run(convo.set_opt_out, "sms", PHONE, True, "SM-stop", "STOP")
+    await app[DB].run(sms_store.record_keyword, PHONE, "SM-stop", "STOP", "STOP", True, None)
     ana = await sign_in("ana")
     await post(ana, f"/console/handoffs/{handoff_id}/claim")
     resp = await post(ana, f"/console/conversations/{conversation_id}/reply", text="Are you still there?")
@@ -140,8 +143,10 @@ async def test_transfer_then_resolve_with_a_note(console_server, sign_in, delive
     assert "Ben has this conversation now." in await resp.text()
     assert delivered[-1][2].text == "Ben is taking over the conversation."
     # Ana no longer holds it; Ben does.
-    assert "only they can do that" in await (await post(
-        ana, f"/console/conversations/{conversation_id}/reply", text="x")).text()
+    assert (
+        "only they can do that"
+        in await (await post(ana, f"/console/conversations/{conversation_id}/reply", text="x")).text()
+    )
     no_note = await post(ben, f"/console/conversations/{conversation_id}/resolve", note=" ")
     assert "Add a short note" in await no_note.text()
     await post(ben, f"/console/conversations/{conversation_id}/resolve", note="booked an intake call")
@@ -150,7 +155,10 @@ async def test_transfer_then_resolve_with_a_note(console_server, sign_in, delive
     assert (await app[DB].run(convo.conversation_transcript, conversation_id))["mode"] == "closed"
     assert "Ben has closed this conversation" in delivered[-1][2].text
     assert [a for a in await actions(app) if a not in ("sign_in", "read_transcript")] == [
-        "claim", "transfer", "resolve"]
+        "claim",
+        "transfer",
+        "resolve",
+    ]
 
 
 async def test_hand_back_returns_the_visitor_to_the_assistant(console_server, sign_in, delivered):
@@ -182,8 +190,9 @@ async def test_the_live_feed_shows_a_crisis_at_the_top_at_once(console_server, s
         first = json.loads((await ws.receive(timeout=5)).data)
         assert [i["priority"] for i in first["queue"]] == ["normal"]
         assert app[LIVE].staff_online() == 1
-        resp = await ana.post("/webhooks/rest/webhook", json={"sender": "visitor-9",
-                                                              "message": "i want to kill myself"})
+        resp = await ana.post(
+            "/webhooks/rest/webhook", json={"sender": "visitor-9", "message": "i want to kill myself"}
+        )
         assert resp.status == 200
         update = json.loads((await ws.receive(timeout=2)).data)
         assert update["queue"][0]["priority"] == "crisis" and update["queue"][0]["status"] == "open"
@@ -191,13 +200,21 @@ async def test_the_live_feed_shows_a_crisis_at_the_top_at_once(console_server, s
 
 async def test_the_live_feed_refuses_other_sites_and_strangers(console_server, sign_in, new_client):
     ana = await sign_in("ana")
-    resp = await ana.get("/console/live", headers={"Origin": "https://evil.example", "Upgrade": "websocket",
-                                                   "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
-                                                   "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
+    resp = await ana.get(
+        "/console/live",
+        headers={
+            "Origin": "https://evil.example",
+            "Upgrade": "websocket",
+            "Connection": "Upgrade",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        },
+    )
     assert resp.status == 403
     stranger = await new_client()
-    resp = await stranger.get("/console/live", headers={"Upgrade": "websocket", "Connection": "Upgrade"},
-                              allow_redirects=False)
+    resp = await stranger.get(
+        "/console/live", headers={"Upgrade": "websocket", "Connection": "Upgrade"}, allow_redirects=False
+    )
     assert resp.status == 401
 
 

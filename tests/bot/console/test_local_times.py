@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from aiohttp.test_utils import TestClient, TestServer
 from console_support import PASSWORD, add_staff, console_settings, csrf_of
 from sqlalchemy import update
 
@@ -21,7 +20,7 @@ from bot.store.models import AuditEntry, Conversation, Handoff, Message
 from bot.web_keys import DB, ZONE
 
 AUTH = {"Authorization": "Bearer console-api-token"}
-MINIMAL_PROFILE = Path(__file__).resolve().parents[2] / "actions" / "profiles" / "minimal.yml"
+MINIMAL_PROFILE = Path(__file__).resolve().parents[2] / "profiles" / "minimal.yml"
 # 23:30 on Sunday 8 March 2026 in Chicago, the day the clocks went forward (a 23-hour day).
 SPRING_EVENING = datetime(2026, 3, 9, 4, 30, tzinfo=timezone.utc)
 # 23:30 on Tuesday 24 November 2026 in Chicago (standard time).
@@ -117,19 +116,15 @@ async def test_the_audit_day_is_a_local_day(console_server, sign_in, new_client)
     assert entry["at"] == "2026-11-25T05:30:00+00:00"
 
 
-async def test_a_profile_without_a_timezone_shows_utc(tmp_path, fake_rasa):
+async def test_a_profile_without_a_timezone_shows_utc(tmp_path, fake_rasa, aiohttp_client):
     settings = console_settings(tmp_path, fake_rasa.url, program_profile=MINIMAL_PROFILE)
-    client = TestClient(TestServer(create_app(settings, channels=()), host="127.0.0.1"))
-    await client.start_server()
-    try:
-        app = client.server.app
-        assert app[ZONE] == timezone.utc
-        cid = await conversation_at(app, "+15550100004", "hello", SPRING_EVENING)
-        await add_staff(app, "ana")
-        token = await csrf_of(client)
-        await client.post("/console/login", data={"username": "ana", "password": PASSWORD, "csrf_token": token})
-        html = await (await client.get("/console/search", params={"from": "2026-03-09", "to": "2026-03-09"})).text()
-        assert "Active from (UTC)" in html and f"/console/conversations/{cid}" in html
-        assert "<td>2026-03-09 04:30 UTC</td>" in html
-    finally:
-        await client.close()
+    client = await aiohttp_client(create_app(settings, channels=()))
+    app = client.server.app
+    assert app[ZONE] == timezone.utc
+    cid = await conversation_at(app, "+15550100004", "hello", SPRING_EVENING)
+    await add_staff(app, "ana")
+    token = await csrf_of(client)
+    await client.post("/console/login", data={"username": "ana", "password": PASSWORD, "csrf_token": token})
+    html = await (await client.get("/console/search", params={"from": "2026-03-09", "to": "2026-03-09"})).text()
+    assert "Active from (UTC)" in html and f"/console/conversations/{cid}" in html
+    assert "<td>2026-03-09 04:30 UTC</td>" in html

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.console import review
+from bot import review_filters as review
 from bot.store import audit as audit_store
 from bot.store import conversations as convo
 from bot.web_keys import DB
@@ -94,14 +94,17 @@ async def test_the_first_visit_lists_recent_conversations_with_outcome_and_prior
     assert "Bot only" in html
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"from": "31/05/2024"}, "“from” must be a date like 2024-05-31."),
-    ({"to": "tomorrow"}, "“to” must be a date like 2024-05-31."),
-    ({"from": "2024-06-02", "to": "2024-06-01"}, "“from” must be before “to”."),
-    ({"outcome": "happy"}, "“outcome” must be one of: bot_only, waiting, with_staff, resolved, crisis."),
-    ({"channel": "fax"}, "“channel” must be one of: web, sms, rest."),
-    ({"offset": "-5"}, "“offset” must be between"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"from": "31/05/2024"}, "“from” must be a date like 2024-05-31."),
+        ({"to": "tomorrow"}, "“to” must be a date like 2024-05-31."),
+        ({"from": "2024-06-02", "to": "2024-06-01"}, "“from” must be before “to”."),
+        ({"outcome": "happy"}, "“outcome” must be one of: bot_only, waiting, with_staff, resolved, crisis."),
+        ({"channel": "fax"}, "“channel” must be one of: web, sms, rest."),
+        ({"offset": "-5"}, "“offset” must be between"),
+    ],
+)
 async def test_bad_filters_get_a_clear_message_not_an_error_page(console_server, sign_in, params, message):
     client = await sign_in("ana")
     resp = await client.get("/console/search", params=params)
@@ -174,8 +177,9 @@ async def test_the_audit_log_filters_and_pages_back_by_id(console_server, sign_i
         await app[DB].run(audit_store.record, "ana", "read_transcript", f"c{n}", "", "127.0.0.1")
     await app[DB].run(audit_store.record, "cy", "read_transcript", "c9", "", "127.0.0.1")
     admin = await sign_in("boss", role="admin")
-    html = await (await admin.get("/console/audit", params={"actor": "ana", "action": "read_transcript",
-                                                           "limit": "2"})).text()
+    html = await (
+        await admin.get("/console/audit", params={"actor": "ana", "action": "read_transcript", "limit": "2"})
+    ).text()
     assert re.findall(r"conversation=(c\d)", html) == ["c4", "c3"]
     older = re.search(r'<a href="([^"]+)" rel="next">Older entries', html).group(1).replace("&amp;", "&")
     assert "actor=ana" in older and "limit=2" in older and "before_id=" in older
@@ -191,10 +195,14 @@ async def test_the_audit_log_filters_and_pages_back_by_id(console_server, sign_i
 
 
 async def test_no_route_can_change_the_audit_log(console_server):
-    routes = [(route.method, route.resource.canonical) for route in console_server.app.router.routes()
-              if route.resource is not None]
-    audit_routes = [(m, path) for m, path in routes
-                    if "audit" in path and (path.startswith("/console") or path.startswith("/api"))]
+    routes = [
+        (route.method, route.resource.canonical)
+        for route in console_server.app.router.routes()
+        if route.resource is not None
+    ]
+    audit_routes = [
+        (m, path) for m, path in routes if "audit" in path and (path.startswith("/console") or path.startswith("/api"))
+    ]
     assert ("GET", "/console/audit") in audit_routes and ("GET", "/api/audit") in audit_routes
     assert [(m, path) for m, path in audit_routes if m not in ("GET", "HEAD")] == []
 
@@ -204,51 +212,61 @@ async def test_writing_to_the_audit_pages_is_refused(console_server, sign_in, me
     admin = await sign_in("boss", role="admin")
     before = await audit_log(console_server.app)
     for path in ("/console/audit", "/api/audit"):
-        resp = await admin.request(method, path, headers={"X-CSRF-Token": admin.csrf,
-                                                          "Authorization": "Bearer console-api-token"})
+        resp = await admin.request(
+            method, path, headers={"X-CSRF-Token": admin.csrf, "Authorization": "Bearer console-api-token"}
+        )
         assert resp.status == 405, (path, resp.status)
     assert await audit_log(console_server.app) == before
 
 
 # -- the pure pieces --------------------------------------------------------------------
-@pytest.mark.parametrize("zone, value, end, expected", [
-    (UTC, "", False, None),
-    (UTC, "2024-05-31", False, "2024-05-31T00:00:00+00:00"),
-    (UTC, "2024-05-31", True, "2024-06-01T00:00:00+00:00"),
-    (UTC, "2024-05-31T10:30", False, "2024-05-31T10:30:00+00:00"),
-    (UTC, "2024-05-31T10:30:00Z", True, "2024-05-31T10:30:00+00:00"),
-    (UTC, "2024-05-31T10:30:00-04:00", False, "2024-05-31T14:30:00+00:00"),
-    # A day is a whole day in the program's zone; a time without an offset is read there too.
-    (CHICAGO, "", True, None),
-    (CHICAGO, "2024-05-31", False, "2024-05-31T05:00:00+00:00"),
-    (CHICAGO, "2024-05-31", True, "2024-06-01T05:00:00+00:00"),
-    (CHICAGO, "2024-12-31", True, "2025-01-01T06:00:00+00:00"),
-    (CHICAGO, "2026-03-08", False, "2026-03-08T06:00:00+00:00"),  # 23 hours long
-    (CHICAGO, "2026-03-08", True, "2026-03-09T05:00:00+00:00"),
-    (CHICAGO, "2026-11-01", True, "2026-11-02T06:00:00+00:00"),   # 25 hours long
-    (CHICAGO, "2024-05-31T10:30", False, "2024-05-31T15:30:00+00:00"),
-    # An explicit offset wins over the zone.
-    (CHICAGO, "2024-05-31T10:30:00Z", True, "2024-05-31T10:30:00+00:00"),
-    (CHICAGO, "2024-05-31T10:30:00-04:00", False, "2024-05-31T14:30:00+00:00"),
-])
+@pytest.mark.parametrize(
+    "zone, value, end, expected",
+    [
+        (UTC, "", False, None),
+        (UTC, "2024-05-31", False, "2024-05-31T00:00:00+00:00"),
+        (UTC, "2024-05-31", True, "2024-06-01T00:00:00+00:00"),
+        (UTC, "2024-05-31T10:30", False, "2024-05-31T10:30:00+00:00"),
+        (UTC, "2024-05-31T10:30:00Z", True, "2024-05-31T10:30:00+00:00"),
+        (UTC, "2024-05-31T10:30:00-04:00", False, "2024-05-31T14:30:00+00:00"),
+        # A day is a whole day in the program's zone; a time without an offset is read there too.
+        (CHICAGO, "", True, None),
+        (CHICAGO, "2024-05-31", False, "2024-05-31T05:00:00+00:00"),
+        (CHICAGO, "2024-05-31", True, "2024-06-01T05:00:00+00:00"),
+        (CHICAGO, "2024-12-31", True, "2025-01-01T06:00:00+00:00"),
+        (CHICAGO, "2026-03-08", False, "2026-03-08T06:00:00+00:00"),  # 23 hours long
+        (CHICAGO, "2026-03-08", True, "2026-03-09T05:00:00+00:00"),
+        (CHICAGO, "2026-11-01", True, "2026-11-02T06:00:00+00:00"),  # 25 hours long
+        (CHICAGO, "2024-05-31T10:30", False, "2024-05-31T15:30:00+00:00"),
+        # An explicit offset wins over the zone.
+        (CHICAGO, "2024-05-31T10:30:00Z", True, "2024-05-31T10:30:00+00:00"),
+        (CHICAGO, "2024-05-31T10:30:00-04:00", False, "2024-05-31T14:30:00+00:00"),
+    ],
+)
 def test_parse_moment(zone, value, end, expected):
     moment = review.parse_moment(value, "from", zone, end)
     assert (moment.astimezone(timezone.utc).isoformat() if moment else None) == expected
 
 
-@pytest.mark.parametrize("filters, detail", [
-    ({"text": "", "offset": 0}, "{}"),
-    ({"text": "cost", "channel": "sms", "offset": 50}, '{"text": "cost", "channel": "sms", "offset": 50}'),
-    ({"text": "+1 555 010 0199"}, '{"text": "•••• 0199"}'),
-])
+@pytest.mark.parametrize(
+    "filters, detail",
+    [
+        ({"text": "", "offset": 0}, "{}"),
+        ({"text": "cost", "channel": "sms", "offset": 50}, '{"text": "cost", "channel": "sms", "offset": 50}'),
+        ({"text": "+1 555 010 0199"}, '{"text": "•••• 0199"}'),
+    ],
+)
 def test_audit_detail_keeps_set_filters_and_masks_numbers(filters, detail):
     assert review.detail_of(filters) == detail
 
 
-@pytest.mark.parametrize("query, changes, url", [
-    ({}, {}, "/console/search"),
-    ({"text": "a b"}, {"offset": 50}, "/console/search?text=a+b&offset=50"),
-    ({"text": "x", "offset": "50"}, {"offset": None}, "/console/search?text=x"),
-])
+@pytest.mark.parametrize(
+    "query, changes, url",
+    [
+        ({}, {}, "/console/search"),
+        ({"text": "a b"}, {"offset": 50}, "/console/search?text=a+b&offset=50"),
+        ({"text": "x", "offset": "50"}, {"offset": None}, "/console/search?text=x"),
+    ],
+)
 def test_with_query(query, changes, url):
     assert review.with_query("/console/search", query, **changes) == url

@@ -5,10 +5,11 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from console_support import console_of
 from sqlalchemy import select
 
-from bot.console.corrections import TOPICS
-from bot.console.security import TEMPLATE_ENV
+from bot.console.pages import TEMPLATE_ENV
+from bot.console.teaching import TOPICS
 from bot.store import audit as audit_store
 from bot.store import conversations as convo
 from bot.store import corrections as store
@@ -31,8 +32,9 @@ async def transcript(console_server):
 
 
 async def post_correction(client, message_id, **fields):
-    return await client.post(f"/console/messages/{message_id}/correction",
-                             data={"csrf_token": client.csrf, **fields}, allow_redirects=False)
+    return await client.post(
+        f"/console/messages/{message_id}/correction", data={"csrf_token": client.csrf, **fields}, allow_redirects=False
+    )
 
 
 async def test_staff_mark_a_message_with_a_topic_and_it_is_audited(console_server, sign_in, transcript):
@@ -59,12 +61,15 @@ async def test_a_new_topic_is_slugified_and_replaces_an_earlier_mark(console_ser
     assert details[0] == f"message {ids['visitor']}: new_topic/parking_transport"
 
 
-@pytest.mark.parametrize("fields, problem", [
-    ({"intent": "faq/not_a_topic"}, "not one the assistant knows"),
-    ({}, "Pick a topic from the list, or type a new one"),
-    ({"intent": "faq/cost", "new_topic": "parking"}, "not both"),
-    ({"new_topic": "??"}, "starting with a letter"),
-])
+@pytest.mark.parametrize(
+    "fields, problem",
+    [
+        ({"intent": "faq/not_a_topic"}, "not one the assistant knows"),
+        ({}, "Pick a topic from the list, or type a new one"),
+        ({"intent": "faq/cost", "new_topic": "parking"}, "not both"),
+        ({"new_topic": "??"}, "starting with a letter"),
+    ],
+)
 async def test_a_bad_choice_is_400_with_the_reason(console_server, sign_in, transcript, fields, problem):
     _, ids = transcript
     client = await sign_in("ana")
@@ -87,12 +92,16 @@ async def test_only_visitor_messages_and_only_real_ones(console_server, sign_in,
 async def test_it_needs_a_signed_in_member_and_the_csrf_token(console_server, sign_in, new_client, transcript):
     _, ids = transcript
     stranger = await new_client()
-    resp = await stranger.post(f"/console/messages/{ids['visitor']}/correction", data={"intent": "faq/cost"},
-                               allow_redirects=False)
+    resp = await stranger.post(
+        f"/console/messages/{ids['visitor']}/correction", data={"intent": "faq/cost"}, allow_redirects=False
+    )
     assert resp.status == 403  # no session, so no CSRF token either
     client = await sign_in("ana")
-    resp = await client.post(f"/console/messages/{ids['visitor']}/correction",
-                             data={"intent": "faq/cost", "csrf_token": "forged"}, allow_redirects=False)
+    resp = await client.post(
+        f"/console/messages/{ids['visitor']}/correction",
+        data={"intent": "faq/cost", "csrf_token": "forged"},
+        allow_redirects=False,
+    )
     assert resp.status == 403
     assert await console_server.app[DB].run(store.since, None) == []
 
@@ -120,8 +129,10 @@ class Form(HTMLParser):
 
 
 def render_form(app, message):
+    app = console_of(app)
     template = app[TEMPLATE_ENV].from_string(
-        '{% from "_correction.html" import correction_form %}{{ correction_form(message, topics, "tok<en>") }}')
+        '{% from "_correction.html" import correction_form %}{{ correction_form(message, topics, "tok<en>") }}'
+    )
     form = Form()
     form.feed(template.render(message=message, topics=app[TOPICS]))
     return form
@@ -135,17 +146,22 @@ async def test_the_form_is_labelled_and_lists_every_topic(console_server):
     assert tags["form"]["method"] == "post"
     assert ("input", {"type": "hidden", "name": "csrf_token", "value": "tok<en>"}) in form.tags
     assert form.labels == ["intent-7", "new-topic-7"] and set(form.labels) <= form.ids
-    assert form.options == [""] + [t.name for t in app[TOPICS] if t.faq] + [t.name for t in app[TOPICS] if not t.faq]
+    assert form.options == [""] + [t.name for t in console_of(app)[TOPICS] if t.faq] + [
+        t.name for t in console_of(app)[TOPICS] if not t.faq
+    ]
     text = " ".join(" ".join(form.text).split())
     assert "Wrong topic?" in text and "took this as: Not understood" in text and "FAQ: cost" in text
     assert "Marked as" not in text
 
 
-@pytest.mark.parametrize("correction, shown", [
-    ({"intent": "faq/cost", "new_topic": False, "staff_username": "ana"}, "Marked as FAQ: cost by ana."),
-    ({"intent": "parking", "new_topic": True, "staff_username": "ben"}, "Marked as New topic: parking by ben."),
-    ("faq/insurance", "Marked as FAQ: insurance."),
-])
+@pytest.mark.parametrize(
+    "correction, shown",
+    [
+        ({"intent": "faq/cost", "new_topic": False, "staff_username": "ana"}, "Marked as FAQ: cost by ana."),
+        ({"intent": "parking", "new_topic": True, "staff_username": "ben"}, "Marked as New topic: parking by ben."),
+        ("faq/insurance", "Marked as FAQ: insurance."),
+    ],
+)
 async def test_a_marked_message_says_what_it_was_marked_as(console_server, correction, shown):
     form = render_form(console_server.app, {"id": 3, "intent": None, "correction": correction})
     text = " ".join(" ".join(form.text).split())

@@ -1,4 +1,4 @@
-"""Who is signed in to the console, and what protects every page.
+"""Who is signed in to the console, and what guards every request to it.
 
 - Sessions live in an encrypted cookie (aiohttp-session + Fernet). The key
   comes from CONSOLE_SECRET_KEY; without it one is made once and kept in
@@ -7,8 +7,8 @@
   or a changed password ends its sessions at once.
 - Every state-changing request carries the session's CSRF token (a form
   field or the X-CSRF-Token header), and a cross-site Origin is refused.
-- Console pages send a strict Content-Security-Policy: nothing but our own
-  files, no inline script.
+- Every console response carries the strict headers of `bot.console.pages`:
+  nothing but our own files, no inline script.
 """
 
 from __future__ import annotations
@@ -18,24 +18,21 @@ import hmac
 import logging
 import os
 import secrets
-from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional
 from urllib.parse import urlencode
 
-import jinja2
 from aiohttp import web
 from aiohttp_session import get_session, new_session
 from aiohttp_session import setup as setup_sessions
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
-from bot import local_time
 from bot.client_address import of_request
 from bot.config import VAR_DIR, Settings
 from bot.store import audit as audit_store
 from bot.store import staff as staff_store
-from bot.web_keys import DB, SETTINGS, ZONE
+from bot.web_keys import DB
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +46,6 @@ LOGOUT_PATH = "/console/logout"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 KEY_FILE = VAR_DIR / "console_secret.key"
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-STATIC = Path(__file__).resolve().parent / "static"
-
 CONSOLE_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -63,7 +57,6 @@ CONSOLE_HEADERS = {
     "Cache-Control": "no-store",
 }
 
-TEMPLATE_ENV: "web.AppKey[jinja2.Environment]" = web.AppKey("console_templates")
 STAFF = "console_staff"  # request key: the signed-in staff member, a dict
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -113,9 +106,12 @@ async def signed_in_staff(request: web.Request) -> Optional[Dict[str, Any]]:
     username = session.get("username")
     member = None
     if username:
-        member = await request.app[DB].run(staff_store.get, username)
-        if (member is None or not member["active"]
-                or member["password_changed_at"].isoformat() != session.get("password_changed_at")):
+        member = await request.config_dict[DB].run(staff_store.get, username)
+        if (
+            member is None
+            or not member["active"]
+            or member["password_changed_at"].isoformat() != session.get("password_changed_at")
+        ):
             session.invalidate()
             member = None
     request[STAFF] = member
@@ -123,10 +119,6 @@ async def signed_in_staff(request: web.Request) -> Optional[Dict[str, Any]]:
 
 
 # -- middleware --------------------------------------------------------------------
-def _is_console(request: web.Request) -> bool:
-    return request.path == "/console" or request.path.startswith("/console/")
-
-
 def same_origin(request: web.Request, origin_required: bool = False) -> bool:
     """Whether the request's Origin is this site (also as the proxy in front of us names it).
 
@@ -144,14 +136,12 @@ def same_origin(request: web.Request, origin_required: bool = False) -> bool:
 
 @web.middleware
 async def protect(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if not _is_console(request):
-        return await handler(request)
     if request.method not in SAFE_METHODS:
         if not same_origin(request):
             return forbidden("This request came from another site and was refused.")
         session = await get_session(request)
         expected = session.get(CSRF_FIELD)
-        sent = request.headers.get(CSRF_HEADER)
+        sent: object = request.headers.get(CSRF_HEADER)
         if sent is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             sent = (await request.post()).get(CSRF_FIELD)
         if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):
@@ -203,53 +193,24 @@ def safe_next(target: Optional[str]) -> str:
     return "/console"
 
 
-# -- pages and audit ---------------------------------------------------------------------
-async def flash(request: web.Request, text: str, kind: str = "ok") -> None:
-    """A message shown once on the next page (after a redirect). kind: ok | notice | error."""
-    session = await get_session(request)
-    session["flashes"] = [*session.get("flashes", []), [kind, text]][-5:]
-
-
-async def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
-    """A console page in the shared layout, with the staff member, a CSRF token and pending flashes."""
-    session = await get_session(request)
-    flashes = session.pop("flashes") if "flashes" in session else []
-    html = request.app[TEMPLATE_ENV].get_template(template).render(
-        staff=request.get(STAFF), csrf_token=await csrf_token(request), path=request.path, flashes=flashes,
-        **context
-    )
-    return web.Response(text=html, content_type="text/html", status=status, headers=CONSOLE_HEADERS)
-
-
 async def audit(request: web.Request, action: str, conversation_id: Optional[str] = None, detail: str = "") -> None:
     """Record what the signed-in staff member saw or did."""
     member = request.get(STAFF) or {}
-    await request.app[DB].run(audit_store.record, member.get("username", "?"), action, conversation_id, detail,
-                              of_request(request))
-
-
-def template_env(zone: Callable[[], tzinfo]) -> jinja2.Environment:
-    """Templates with times in the program's zone: `{{ t|local_time }}`, `{{ t|local_clock }}`, `{{ zone_name() }}`.
-
-    `zone` is asked at render time: the profile is read when the app starts, after the routes are set up.
-    """
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
+    await request.config_dict[DB].run(
+        audit_store.record, member.get("username", "?"), action, conversation_id, detail, of_request(request)
     )
-    env.filters["local_time"] = lambda moment: local_time.shown(moment, zone())
-    env.filters["local_clock"] = lambda moment: local_time.shown_clock(moment, zone())
-    env.globals["zone_name"] = lambda: local_time.zone_name(zone())
-    return env
 
 
-def setup(app: web.Application) -> None:
-    settings = app[SETTINGS]
+def setup(console: web.Application, settings: Settings) -> None:
+    """Encrypted cookie sessions, then the guard, on the console sub-app."""
     storage = EncryptedCookieStorage(
-        Fernet(secret_key(settings)), cookie_name=COOKIE, max_age=SESSION_HOURS * 3600, httponly=True,
-        samesite="Strict", secure=settings.secure_cookies, path="/console",
+        Fernet(secret_key(settings)),
+        cookie_name=COOKIE,
+        max_age=SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="Strict",
+        secure=settings.secure_cookies,
+        path="/console",
     )
-    setup_sessions(app, storage)
-    app.middlewares.append(protect)
-    app[TEMPLATE_ENV] = template_env(lambda: app[ZONE])
-    app.router.add_static("/console/assets/", STATIC, show_index=False, follow_symlinks=False)
+    setup_sessions(console, storage)
+    console.middlewares.append(protect)

@@ -12,19 +12,21 @@ from rasa.shared.nlu.training_data.entities_parser import ENTITY_REGEX
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 from sqlalchemy import select
 
-from bot import corrections
+from bot import teaching
 from bot.config import REPO_ROOT
-from bot.corrections import Topic
 from bot.store import audit
 from bot.store import conversations as convo
 from bot.store import corrections as store
 from bot.store.models import Message
+from bot.teaching import Topic
 
 
 def messages(db, conversation_id):
     with db.sessions() as s:
-        return {m.author: m.id for m in s.execute(
-            select(Message).where(Message.conversation_id == conversation_id)).scalars()}
+        return {
+            m.author: m.id
+            for m in s.execute(select(Message).where(Message.conversation_id == conversation_id)).scalars()
+        }
 
 
 @pytest.fixture
@@ -43,7 +45,8 @@ def test_a_visitor_message_is_marked_once_and_a_second_mark_replaces_the_first(d
     assert first["id"] == second["id"] and second["conversation_id"] == cid
     marked = db.call(store.since, None)
     assert [(c["text"], c["intent"], c["new_topic"], c["staff_username"]) for c in marked] == [
-        ("how much does it cost me", "parking", True, "ben")]
+        ("how much does it cost me", "parking", True, "ben")
+    ]
     assert db.call(store.of_conversation, cid) == {ids["visitor"]: second}
 
 
@@ -69,21 +72,26 @@ def test_corrections_since_a_date(db, conversation):
 # -- topics --------------------------------------------------------------------------------
 DOMAIN = {
     "intents": ["greet", {"crisis": {"use_entities": []}}, "faq", "brand_new_intent"],
-    "responses": {"utter_greet": [{"text": "Hi"}], "utter_faq/cost": [{"text": "..."}],
-                  "utter_faq/vs_php": [{"text": "..."}]},
+    "responses": {
+        "utter_greet": [{"text": "Hi"}],
+        "utter_faq/cost": [{"text": "..."}],
+        "utter_faq/vs_php": [{"text": "..."}],
+    },
 }
 
 
 def test_topics_are_the_intents_and_the_faq_topics_without_the_bare_faq_intent():
-    assert corrections.topics_from_domain(DOMAIN) == (
-        Topic("faq/cost", "FAQ: cost", True), Topic("faq/vs_php", "FAQ: vs php", True),
-        Topic("greet", "Greeting", False), Topic("crisis", "Crisis", False),
+    assert teaching.topics_from_domain(DOMAIN) == (
+        Topic("faq/cost", "FAQ: cost", True),
+        Topic("faq/vs_php", "FAQ: vs php", True),
+        Topic("greet", "Greeting", False),
+        Topic("crisis", "Crisis", False),
         Topic("brand_new_intent", "Brand new intent", False),
     )
 
 
 def test_the_real_domain_gives_every_faq_topic_and_the_crisis_intent():
-    topics = corrections.load_topics()
+    topics = teaching.load_topics()
     names = {t.name for t in topics}
     assert {"faq/cost", "faq/insurance", "crisis", "human_handoff"} <= names and "faq" not in names
     with open(REPO_ROOT / "domain.yml", encoding="utf-8") as f:
@@ -91,61 +99,73 @@ def test_the_real_domain_gives_every_faq_topic_and_the_crisis_intent():
     assert sum(t.faq for t in topics) == len(faq_responses)
 
 
-@pytest.mark.parametrize("name, shown", [
-    ("faq/cost", "FAQ: cost"),
-    ("faq/work_school", "FAQ: work school"),
-    ("new_topic/parking_lot", "New topic: parking lot"),
-    ("human_handoff", "Asks for a person"),
-    ("nlu_fallback", "Not understood"),
-    ("some_intent", "Some intent"),
-])
+@pytest.mark.parametrize(
+    "name, shown",
+    [
+        ("faq/cost", "FAQ: cost"),
+        ("faq/work_school", "FAQ: work school"),
+        ("new_topic/parking_lot", "New topic: parking lot"),
+        ("human_handoff", "Asks for a person"),
+        ("nlu_fallback", "Not understood"),
+        ("some_intent", "Some intent"),
+    ],
+)
 def test_labels(name, shown):
-    assert corrections.label(name) == shown
+    assert teaching.label(name) == shown
 
 
-TOPICS = corrections.topics_from_domain(DOMAIN)
+TOPICS = teaching.topics_from_domain(DOMAIN)
 
 
-@pytest.mark.parametrize("intent, new_topic, chosen", [
-    ("faq/cost", "", ("faq/cost", False)),
-    (" greet ", "  ", ("greet", False)),
-    ("", "Parking & transport", ("parking_transport", True)),
-    ("", "  Café hours?? ", ("cafe_hours", True)),
-    ("", "Cost", ("faq/cost", False)),   # a "new" topic that exists is that topic
-    ("", "greet", ("greet", False)),
-])
+@pytest.mark.parametrize(
+    "intent, new_topic, chosen",
+    [
+        ("faq/cost", "", ("faq/cost", False)),
+        (" greet ", "  ", ("greet", False)),
+        ("", "Parking & transport", ("parking_transport", True)),
+        ("", "  Café hours?? ", ("cafe_hours", True)),
+        ("", "Cost", ("faq/cost", False)),  # a "new" topic that exists is that topic
+        ("", "greet", ("greet", False)),
+    ],
+)
 def test_choosing_a_topic(intent, new_topic, chosen):
-    assert corrections.choose(TOPICS, intent, new_topic) == chosen
+    assert teaching.choose(TOPICS, intent, new_topic) == chosen
 
 
-@pytest.mark.parametrize("intent, new_topic, problem", [
-    ("", "", "Pick a topic from the list, or type a new one"),
-    ("faq/cost", "parking", "not both"),
-    ("faq/made_up", "", "not one the assistant knows"),
-    ("faq", "", "not one the assistant knows"),
-    ("", "!!", "starting with a letter"),
-    ("", "42 things", "starting with a letter"),
-    ("", "x" * 41, "under 40"),
-])
+@pytest.mark.parametrize(
+    "intent, new_topic, problem",
+    [
+        ("", "", "Pick a topic from the list, or type a new one"),
+        ("faq/cost", "parking", "not both"),
+        ("faq/made_up", "", "not one the assistant knows"),
+        ("faq", "", "not one the assistant knows"),
+        ("", "!!", "starting with a letter"),
+        ("", "42 things", "starting with a letter"),
+        ("", "x" * 41, "under 40"),
+    ],
+)
 def test_a_bad_choice_is_refused_with_a_reason(intent, new_topic, problem):
-    with pytest.raises(corrections.TopicError, match=problem):
-        corrections.choose(TOPICS, intent, new_topic)
+    with pytest.raises(teaching.TopicError, match=problem):
+        teaching.choose(TOPICS, intent, new_topic)
 
 
 # -- the export ------------------------------------------------------------------------------
-@pytest.mark.parametrize("text, line", [
-    ("how much\n is it?\t", "how much is it?"),
-    ("a\x00b\u200bc", "abc"),
-    ("call me on (555) 123-4567 or +1 555 123 4567", "call me on 555-0100 or 555-0100"),
-    ("i'm 17 and it's 2 pm", "i'm 17 and it's 2 pm"),
-    ("mail me at jo.doe+x@mail.example.org please", "mail me at someone@example.com please"),
-    ("is [iop](type) ok? [x]{\"a\": 1} [y][z]", "is [iop] (type) ok? [x] {\"a\": 1} [y] [z]"),
-    ("- starts with a dash: and # a hash", "- starts with a dash: and # a hash"),
-    ("   ", ""),
-])
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("how much\n is it?\t", "how much is it?"),
+        ("a\x00b\u200bc", "abc"),
+        ("call me on (555) 123-4567 or +1 555 123 4567", "call me on 555-0100 or 555-0100"),
+        ("i'm 17 and it's 2 pm", "i'm 17 and it's 2 pm"),
+        ("mail me at jo.doe+x@mail.example.org please", "mail me at someone@example.com please"),
+        ('is [iop](type) ok? [x]{"a": 1} [y][z]', 'is [iop] (type) ok? [x] {"a": 1} [y] [z]'),
+        ("- starts with a dash: and # a hash", "- starts with a dash: and # a hash"),
+        ("   ", ""),
+    ],
+)
 def test_one_line(text, line):
-    assert corrections.one_line(text) == line
-    assert not ENTITY_REGEX.search(corrections.one_line(text))
+    assert teaching.one_line(text) == line
+    assert not ENTITY_REGEX.search(teaching.one_line(text))
 
 
 def mark(text, intent, new_topic=False):
@@ -155,11 +175,11 @@ def mark(text, intent, new_topic=False):
 MARKED = [
     mark("how much is it", "faq/cost"),
     mark("How much is it", "faq/cost"),
-    mark("how  much is it", "faq/cost"),                  # the same once made one line
+    mark("how  much is it", "faq/cost"),  # the same once made one line
     mark("'quoted' \"twice\" and: colons # too", "faq/cost"),
     mark("where do i park", "parking", new_topic=True),
     mark("i want to die", "crisis"),
-    mark("   ", "greet"),                                  # nothing to learn from
+    mark("   ", "greet"),  # nothing to learn from
     mark("ok so basically my brother is using again and " * 30, "faq/family"),
 ]
 
@@ -175,8 +195,8 @@ def read_back(text):
 
 
 def test_the_export_is_rasa_nlu_that_rasa_reads_back_grouped_sorted_and_deduplicated():
-    text = corrections.nlu_yaml(MARKED, scope="marked since 2025-01-01")
-    long = corrections.one_line("ok so basically my brother is using again and " * 30)
+    text = teaching.nlu_yaml(MARKED, scope="marked since 2025-01-01")
+    long = teaching.one_line("ok so basically my brother is using again and " * 30)
     assert read_back(text) == {
         "crisis": ["i want to die"],
         "faq/cost": ["'quoted' \"twice\" and: colons # too", "How much is it"],  # once, whatever the case
@@ -184,12 +204,12 @@ def test_the_export_is_rasa_nlu_that_rasa_reads_back_grouped_sorted_and_deduplic
         "new_topic/parking": ["where do i park"],
     }
     assert 'version: "3.1"' in text and "    examples: |\n      - 'quoted'" in text
-    assert f"      - {long}\n" in text                    # never folded
-    assert corrections.example_count(text) == 5
+    assert f"      - {long}\n" in text  # never folded
+    assert teaching.example_count(text) == 5
 
 
 def test_the_export_says_it_is_for_review_and_marks_new_topics():
-    text = corrections.nlu_yaml(MARKED)
+    text = teaching.nlu_yaml(MARKED)
     header = text.split("version:")[0]
     assert all(line.startswith("#") for line in header.splitlines())
     assert "FOR REVIEW, NOT TRAINING DATA" in header and "Do not copy this file into data/ unread" in header
@@ -200,30 +220,33 @@ def test_the_export_says_it_is_for_review_and_marks_new_topics():
 
 
 def test_an_empty_export_is_still_valid():
-    text = corrections.nlu_yaml([])
-    assert read_back(text) == {} and corrections.example_count(text) == 0
+    text = teaching.nlu_yaml([])
+    assert read_back(text) == {} and teaching.example_count(text) == 0
 
 
-@pytest.mark.parametrize("path, refused", [
-    (REPO_ROOT / "data" / "nlu_corrections.yml", True),
-    (REPO_ROOT / "data" / "sub" / "x.yml", True),
-    (REPO_ROOT / "data" / ".." / "data" / "nlu.yml", True),
-    (REPO_ROOT / "var" / "nlu_corrections.yml", False),
-    (REPO_ROOT / "data_review.yml", False),
-])
+@pytest.mark.parametrize(
+    "path, refused",
+    [
+        (REPO_ROOT / "data" / "nlu_corrections.yml", True),
+        (REPO_ROOT / "data" / "sub" / "x.yml", True),
+        (REPO_ROOT / "data" / ".." / "data" / "nlu.yml", True),
+        (REPO_ROOT / "var" / "nlu_corrections.yml", False),
+        (REPO_ROOT / "data_review.yml", False),
+    ],
+)
 def test_the_export_never_goes_into_the_training_data(path, refused):
-    assert (corrections.refused_path(path) is not None) is refused
+    assert (teaching.refused_path(path) is not None) is refused
 
 
 def test_write_export_writes_a_private_file_and_audits(db, conversation, tmp_path):
     _, ids = conversation
     db.call(store.mark, ids["visitor"], "faq/cost", False, "ana")
     out = tmp_path / "review" / "corrections.yml"
-    assert corrections.write_export(db.url, out, None) == 1
+    assert teaching.write_export(db.url, out, None) == 1
     assert read_back(out.read_text()) == {"faq/cost": ["how much does it cost me"]}
     assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
-    assert corrections.write_export(db.url, out, datetime.now(timezone.utc) + timedelta(days=1)) == 0
+    assert teaching.write_export(db.url, out, datetime.now(timezone.utc) + timedelta(days=1)) == 0
     entries = db.call(audit.entries, "cli", "export_corrections")
     assert [e["detail"] for e in entries][-1] == "1 example"
     with pytest.raises(ValueError, match="data/"):
-        corrections.write_export(db.url, REPO_ROOT / "data" / "corrections.yml", None)
+        teaching.write_export(db.url, REPO_ROOT / "data" / "corrections.yml", None)

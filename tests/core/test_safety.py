@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import safety
-from bot.safety import Assessment, assess, crisis_reply
+from core import safety
+from core.safety import Assessment, assess
+from core.wording import crisis_reply
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -99,7 +100,7 @@ CRISIS = [
     "k1ll mys3lf",
     "i want to k*ll myself",
     "su1c1dal tonight",
-    "i want to die \U0001F62D\U0001F62D",
+    "i want to die \U0001f62d\U0001f62d",
     "me quiero morir",
 ]
 
@@ -110,7 +111,7 @@ NOT_CRISIS = [
     "dying to know the price",
     "my boss will kill me if i miss work",
     "my feet are killing me",
-    "lol i'm dead \U0001F480",
+    "lol i'm dead \U0001f480",
     "my phone is dying, text you later",
     "i nearly had a heart attack when i saw the bill",
     "my mom is going to kill me when she finds out",
@@ -213,17 +214,18 @@ def test_category(text, category):
 
 # -- any input, never an exception ------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text",
     [
         "",
         "   \n\t ",
-        "\U0001F600\U0001F600\U0001F600",
+        "\U0001f600\U0001f600\U0001f600",
         "\x00\x01\x02",
         "?" * 5000,
         "a" * 10_000,
         "kill " * 5000,
-        "\U0001FAE0" * 3000,
+        "\U0001fae0" * 3000,
         "\u202e\u200b\u2060",
         "\ud83d",  # a lone surrogate, as a broken client might send
     ],
@@ -269,7 +271,7 @@ def test_it_is_fast_even_on_hostile_input():
 
 def test_it_needs_no_rasa_and_no_gateway_machinery():
     code = (
-        "import sys, bot.safety\n"
+        "import sys, core.safety\n"
         "heavy = [m for m in sys.modules if m.split('.')[0] in "
         "('rasa', 'rasa_sdk', 'tensorflow', 'sqlalchemy', 'aiohttp', 'yaml')]\n"
         "assert not heavy, heavy\n"
@@ -278,6 +280,7 @@ def test_it_needs_no_rasa_and_no_gateway_machinery():
 
 
 # -- the reply ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("about_other", [False, True])
 def test_crisis_reply_has_every_line(about_other):
@@ -313,6 +316,7 @@ def test_crisis_reply_for_someone_else_speaks_about_them():
 
 # -- the rules themselves ---------------------------------------------------------------
 
+
 def test_rule_keys_never_hide_a_match():
     """Each rule is skipped unless one of its keys is in the text: prove the keys are complete."""
     corpus = load_eval_script().load_corpus()
@@ -332,6 +336,7 @@ def test_every_rule_has_keys_and_a_known_category():
 
 
 # -- the corpus ---------------------------------------------------------------------
+
 
 def test_the_corpus_meets_the_goals():
     script = load_eval_script()

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from core.paths import REPO_ROOT
+
 DEFAULT_PROFILE = REPO_ROOT / "program.yml"
 
 
@@ -118,9 +119,7 @@ def parse_profile(data: Any) -> Profile:
     raw_tracks = schedule.get("tracks") or []
     if not isinstance(raw_tracks, list):
         raise ProfileError("program profile: 'schedule.tracks' must be a list")
-    tracks = tuple(
-        t for i, raw in enumerate(raw_tracks) if (t := _track(raw, f"schedule.tracks[{i}]"))
-    )
+    tracks = tuple(t for i, raw in enumerate(raw_tracks) if (t := _track(raw, f"schedule.tracks[{i}]")))
     return Profile(
         name=name,
         phone=_text(data, "phone"),

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from actions.profile import ProfileError, Track, load_profile, parse_profile
+from core.profile import ProfileError, Track, load_profile, parse_profile
 
 
 def test_full_profile_is_read(full_profile):
@@ -61,9 +61,16 @@ def test_bad_profiles_say_what_is_wrong(data, message):
         parse_profile(data)
 
 
-@pytest.mark.parametrize("value, name", [
-    (None, None), ("", None), ("  ", None), (" Europe/Berlin ", "Europe/Berlin"), ("UTC", "UTC"),
-])
+@pytest.mark.parametrize(
+    "value, name",
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        (" Europe/Berlin ", "Europe/Berlin"),
+        ("UTC", "UTC"),
+    ],
+)
 def test_timezone_is_an_iana_name_or_nothing(value, name):
     p = parse_profile({"name": "X", "timezone": value})
     assert p.timezone == name

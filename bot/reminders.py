@@ -15,11 +15,12 @@ from aiohttp import web
 
 from bot import waiting
 from bot.delivery import Deliveries
-from bot.router import Reply
 from bot.store import conversations as convo
 from bot.store.database import Database
 from bot.store.models import utcnow
+from bot.turn import Reply
 from bot.web_keys import DB, DELIVERIES
+from core import wording
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +29,9 @@ CHECK_EVERY_SECONDS = 60.0
 
 async def remind_once(db: Database, deliveries: Deliveries, now: Optional[datetime] = None) -> int:
     since = (now or utcnow()) - timedelta(seconds=waiting.REPEAT_CRISIS_LINES_AFTER_SECONDS)
-    targets = await db.run(convo.take_due_crisis_reminders, since, waiting.CRISIS_LINES)
+    targets = await db.run(convo.take_due_crisis_reminders, since, wording.CRISIS_LINES)
     for channel, address in targets:
-        await deliveries.deliver(channel, address, Reply(text=waiting.CRISIS_LINES, author="system"))
+        await deliveries.deliver(channel, address, Reply(text=wording.CRISIS_LINES, author="system"))
     return len(targets)
 
 

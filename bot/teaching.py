@@ -14,14 +14,24 @@ import re
 import unicodedata
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple, Union
+from typing import (
+    Any,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Tuple,
+    Union,
+)
 
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from bot.config import REPO_ROOT
+from core.paths import REPO_ROOT
 
 DOMAIN = REPO_ROOT / "domain.yml"
 TRAINING_DATA = REPO_ROOT / "data"
@@ -51,7 +61,7 @@ INTENT_LABELS = {
 
 
 class Topic(NamedTuple):
-    name: str   # the intent, or faq/<topic>
+    name: str  # the intent, or faq/<topic>
     label: str  # what staff see
     faq: bool
 
@@ -61,7 +71,7 @@ class TopicError(ValueError):
 
 
 def label(name: str) -> str:
-    """"faq/cost" -> "FAQ: cost"; "new_topic/parking" -> "New topic: parking"; "greet" -> "Greeting"."""
+    """ "faq/cost" -> "FAQ: cost"; "new_topic/parking" -> "New topic: parking"; "greet" -> "Greeting"."""
     group, _, topic = name.partition("/")
     if topic and group == FAQ:
         return f"FAQ: {topic.replace('_', ' ')}"
@@ -78,8 +88,9 @@ def topics_from_domain(domain: Mapping[str, Any]) -> Tuple[Topic, ...]:
         if name != FAQ:
             intents.append(Topic(name, label(name), faq=False))
     faq_topics = sorted(
-        Topic(f"{FAQ}/{key[len(FAQ_RESPONSE):]}", label(f"{FAQ}/{key[len(FAQ_RESPONSE):]}"), faq=True)
-        for key in (domain.get("responses") or {}) if key.startswith(FAQ_RESPONSE)
+        Topic(f"{FAQ}/{key[len(FAQ_RESPONSE) :]}", label(f"{FAQ}/{key[len(FAQ_RESPONSE) :]}"), faq=True)
+        for key in (domain.get("responses") or {})
+        if key.startswith(FAQ_RESPONSE)
     )
     return tuple(faq_topics) + tuple(intents)
 
@@ -175,24 +186,36 @@ def nlu_yaml(corrections: Iterable[Mapping[str, Any]], scope: str = "") -> str:
     grouped = examples_by_intent(corrections)
     nlu = CommentedSeq()
     for name, examples in grouped.items():
-        nlu.append(CommentedMap([
-            ("intent", name),
-            ("examples", LiteralScalarString("".join(f"- {e}\n" for e in examples))),
-        ]))
+        nlu.append(
+            CommentedMap(
+                [
+                    ("intent", name),
+                    ("examples", LiteralScalarString("".join(f"- {e}\n" for e in examples))),
+                ]
+            )
+        )
         if name.startswith(NEW_TOPIC + "/"):
             topic = name.split("/", 1)[1]
             nlu.yaml_set_comment_before_after_key(
-                len(nlu) - 1, indent=2,
-                before=(f"NEW TOPIC {topic!r}: the assistant has no answer for it yet. Write one\n"
-                        f"(utter_faq/{topic} in domain.yml), then move these examples to faq/{topic}."))
+                len(nlu) - 1,
+                indent=2,
+                before=(
+                    f"NEW TOPIC {topic!r}: the assistant has no answer for it yet. Write one\n"
+                    f"(utter_faq/{topic} in domain.yml), then move these examples to faq/{topic}."
+                ),
+            )
     document = CommentedMap([("version", DoubleQuotedScalarString("3.1")), ("nlu", nlu)])
     count = sum(len(e) for e in grouped.values())
-    document.yaml_set_start_comment(HEADER.format(
-        scope=f"{count} example{'s' if count != 1 else ''} in {len(grouped)} topic{'s' if len(grouped) != 1 else ''}"
-              f"{', ' + scope if scope else ''}."))
+    document.yaml_set_start_comment(
+        HEADER.format(
+            scope=f"{count} example{'s' if count != 1 else ''} in "
+            f"{len(grouped)} topic{'s' if len(grouped) != 1 else ''}"
+            f"{', ' + scope if scope else ''}."
+        )
+    )
     out = io.StringIO()
     writer = YAML()
-    writer.width = 4096  # never fold a long example
+    writer.width = 4096  # type: ignore[assignment]  # never fold a long example
     writer.indent(mapping=2, sequence=4, offset=2)
     writer.dump(document, out)
     return out.getvalue()
@@ -206,8 +229,10 @@ def refused_path(path: Path) -> Optional[str]:
     """Why the export may not be written there: data/ is trained on as it is."""
     resolved = path.resolve()
     if resolved == TRAINING_DATA.resolve() or TRAINING_DATA.resolve() in resolved.parents:
-        return (f"{path} is in data/, which is trained on as it is. "
-                "Write the corrections somewhere else and copy in what you have read.")
+        return (
+            f"{path} is in data/, which is trained on as it is. "
+            "Write the corrections somewhere else and copy in what you have read."
+        )
     return None
 
 
@@ -218,8 +243,7 @@ def write_export(database_url: str, path: Path, since: Optional[datetime] = None
     """
     from bot.store import audit
     from bot.store import corrections as store
-    from bot.store.database import Database
-    from bot.store.db import upgrade
+    from bot.store.database import Database, upgrade
 
     problem = refused_path(path)
     if problem:
@@ -236,8 +260,13 @@ def write_export(database_url: str, path: Path, since: Optional[datetime] = None
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(partial, path)
-        db.call(audit.record, "cli", "export_corrections", None,
-                f"{count} example{'' if count == 1 else 's'}{f' since {since:%Y-%m-%d}' if since else ''}")
+        db.call(
+            audit.record,
+            "cli",
+            "export_corrections",
+            None,
+            f"{count} example{'' if count == 1 else 's'}{f' since {since:%Y-%m-%d}' if since else ''}",
+        )
         return count
     finally:
         db.dispose()

@@ -1,0 +1,49 @@
+"""The shapes of one turn, shared by every channel: what came in, what goes out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+
+@dataclass
+class Reply:
+    """One message for the visitor, in the channel-neutral shape of Rasa's REST replies."""
+
+    text: Optional[str] = None
+    buttons: List[Dict[str, Any]] = field(default_factory=list)
+    custom: Optional[Dict[str, Any]] = None
+    author: str = "bot"  # bot | system | staff
+    staff_name: Optional[str] = None
+
+    def as_rest(self, recipient_id: str) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"recipient_id": recipient_id}
+        if self.text:
+            out["text"] = self.text
+        if self.buttons:
+            out["buttons"] = self.buttons
+        if self.custom:
+            out["custom"] = self.custom
+        if self.staff_name:
+            out["staff_name"] = self.staff_name
+        return out
+
+    def stored(self) -> Tuple[str, str, Optional[Dict[str, Any]], Optional[str]]:
+        payload = {"buttons": self.buttons, "custom": self.custom} if (self.buttons or self.custom) else None
+        return (self.author, self.text or "", payload, self.staff_name)
+
+
+@dataclass
+class Inbound:
+    channel: str  # web | sms | rest
+    address: str  # sender id, socket session or phone number
+    text: str
+    channel_message_id: Optional[str] = None
+    metadata: Optional[Dict[str, Any]] = None
+
+
+@dataclass
+class Outcome:
+    conversation_id: Optional[str]
+    replies: List[Reply]
+    duplicate: bool = False
