@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Score the crisis safety net (bot/safety.py) on the team's corpus.
+"""Score the crisis safety net (core/safety/) on the team's corpus.
 
     python scripts/eval_safety.py [--corpus tests/data/crisis_corpus.yml] [--no-fail]
 
@@ -28,6 +28,10 @@ if str(ROOT) not in sys.path:
 import yaml  # noqa: E402
 
 DEFAULT_CORPUS = ROOT / "tests" / "data" / "crisis_corpus.yml"
+# Danger said without trigger words, by kind, each written before the rules for it: the rules were
+# tuned on the first; the second was written independently and is the one to report.
+KINDS_TUNED = ROOT / "tests" / "data" / "crisis_kinds.yml"
+KINDS_REPORT = ROOT / "tests" / "data" / "crisis_kinds_report.yml"
 
 MIN_RECALL = 0.98
 MAX_FALSE_ALARM_RATE = 0.03
@@ -162,12 +166,18 @@ def throughput(assess: Callable, texts: List[str], rounds: int = 7) -> Tuple[flo
 
 def report(result: Score, rate: float) -> None:
     print(f"corpus: {result.crisis} crisis ({result.explicit} explicit), {result.not_crisis} not crisis")
-    print(f"recall, explicit:  {result.recall_explicit:.3f}  ({result.explicit - len(result.explicit_missed)}"
-          f"/{result.explicit})")
-    print(f"recall, overall:   {result.recall:.3f}  ({result.crisis - len(result.missed)}/{result.crisis})"
-          f"   goal >= {MIN_RECALL}")
-    print(f"false-alarm rate:  {result.false_alarm_rate:.3f}  ({len(result.false_alarms)}/{result.not_crisis})"
-          f"   goal <= {MAX_FALSE_ALARM_RATE}")
+    print(
+        f"recall, explicit:  {result.recall_explicit:.3f}  ({result.explicit - len(result.explicit_missed)}"
+        f"/{result.explicit})"
+    )
+    print(
+        f"recall, overall:   {result.recall:.3f}  ({result.crisis - len(result.missed)}/{result.crisis})"
+        f"   goal >= {MIN_RECALL}"
+    )
+    print(
+        f"false-alarm rate:  {result.false_alarm_rate:.3f}  ({len(result.false_alarms)}/{result.not_crisis})"
+        f"   goal <= {MAX_FALSE_ALARM_RATE}"
+    )
     print("\nper group (flagged/total; for explicit groups, how many got that category as their label):")
     for group in sorted(result.per_group):
         flagged, total = result.per_group[group]
@@ -183,15 +193,49 @@ def report(result: Score, rate: float) -> None:
     if h["crisis"] or h["not_crisis"]:
         h_recall = 1 - len(h["missed"]) / h["crisis"] if h["crisis"] else 1.0
         h_fa = len(h["false_alarms"]) / h["not_crisis"] if h["not_crisis"] else 0.0
-        print(f"\nholdout (never tuned on, not gating): recall {h_recall:.3f} "
-              f"({h['crisis'] - len(h['missed'])}/{h['crisis']}), false alarms {h_fa:.3f} "
-              f"({len(h['false_alarms'])}/{h['not_crisis']})")
+        print(
+            f"\nholdout (never tuned on, not gating): recall {h_recall:.3f} "
+            f"({h['crisis'] - len(h['missed'])}/{h['crisis']}), false alarms {h_fa:.3f} "
+            f"({len(h['false_alarms'])}/{h['not_crisis']})"
+        )
         for text in h["missed"]:
             print(f"  missed: {text}")
         for text, matched in h["false_alarms"]:
             print(f"  false alarm: {text}   <- {matched}")
-    print(f"\nthroughput: {rate:,.0f} messages/s ({1e6 / rate:.1f} us/message; best of 7 rounds over the "
-          f"corpus, a benchmark figure)")
+    print(
+        f"\nthroughput: {rate:,.0f} messages/s ({1e6 / rate:.1f} us/message; best of 7 rounds over the "
+        f"corpus, a benchmark figure)"
+    )
+
+
+def report_kinds(assess: Callable, path: Path, label: str, show: bool) -> None:
+    """Recall and false alarms per kind of danger said without trigger words (not gating)."""
+    if not path.is_file():
+        return
+    kinds = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("kinds") or {}
+    print(f"\nby kind, without trigger words ({path.name}, {label}):")
+    print(f"  {'kind':28s} {'recall':>14s} {'false alarms':>16s}")
+    misses, alarms = [], []
+    for kind, texts in kinds.items():
+        crisis, safe = _strings(texts.get("crisis"), kind), _strings(texts.get("safe"), kind)
+        caught = [t for t in crisis if assess(t).is_crisis]
+        wrong = [t for t in safe if assess(t).is_crisis]
+        misses += [(kind, t) for t in crisis if t not in caught]
+        alarms += [(kind, t, assess(t).matched) for t in wrong]
+        print(
+            f"  {kind:28s} {len(caught) / max(1, len(crisis)):6.1%} ({len(caught):2d}/{len(crisis):2d})"
+            f"   {len(wrong) / max(1, len(safe)):6.1%} ({len(wrong):2d}/{len(safe):2d})"
+        )
+    total = sum(len(_strings(v.get("crisis"), k)) for k, v in kinds.items())
+    safe = sum(len(_strings(v.get("safe"), k)) for k, v in kinds.items())
+    print(f"  {'all':28s} {1 - len(misses) / max(1, total):6.1%}            {len(alarms) / max(1, safe):6.1%}")
+    if not show:
+        print("  (misses and false alarms not listed: this set is read only for its figures)")
+        return
+    for kind, text in misses:
+        print(f"  missed [{kind}] {text}")
+    for kind, text, matched in alarms:
+        print(f"  false alarm [{kind}] {text}   <- {matched}")
 
 
 def main(argv=None) -> int:
@@ -200,13 +244,15 @@ def main(argv=None) -> int:
     parser.add_argument("--no-fail", action="store_true", help="always exit 0 (for reports)")
     args = parser.parse_args(argv)
 
-    from bot.safety import assess
+    from core.safety import assess
 
     corpus = load_corpus(args.corpus)
     result = score(assess, corpus)
     texts = [t for _, t in corpus.crisis] + [t for _, t in corpus.not_crisis]
     rate, _ = throughput(assess, texts)
     report(result, rate)
+    report_kinds(assess, KINDS_TUNED, "the rules were tuned on it", show=True)
+    report_kinds(assess, KINDS_REPORT, "written independently, never tuned on", show=False)
     failures = result.failures()
     if failures:
         print("\nGOALS NOT MET: " + "; ".join(failures))
