@@ -76,11 +76,12 @@ format: $(STAMP) ## Format and sort imports in place (ruff)
 
 test: lint validate test-unit test-rasa ## Everything CI runs
 
-eval: $(MODEL) ## Cross-validation, held-out scores, the safety net and understanding on tests/heldout/
+eval: $(MODEL) ## Cross-validation, held-out scores, the safety net, understanding, whole screens on the real helpline
 	$(PY) scripts/cross_validate.py
 	$(PY) scripts/eval_nlu.py --model $(MODEL)
 	$(PY) scripts/eval_safety.py --no-fail
 	$(PY) scripts/eval_understanding.py --model $(MODEL)
+	$(PY) scripts/eval_screens.py
 
 clinc: $(STAMP) ## Remake data/nlu_clinc.yml, out-of-scope examples from CLINC150's training splits
 	$(PY) scripts/clinc.py

@@ -183,26 +183,88 @@ def is_skip(t: str) -> bool:
     return has(t, SKIP_WORDS)
 
 
+_QUESTION_START = re.compile(
+    r"^(what|whats|how|hows|why|when|where|who|which|do|does|did|can|could|would|will|is|are|was|should|shall|may|"
+    r"whom|whose|any|tell me)\b"
+)
+
+
+def looks_like_question(text: Any) -> bool:
+    """A question to the assistant rather than an answer: a question mark, or a question's first word."""
+    raw = str(text or "")
+    return "?" in raw or bool(_QUESTION_START.match(normalize(raw)))
+
+
+# Words that, before a sign in the same clause, say it is absent ("no shakes", "never had a seizure").
+_NEGATORS = r"(?:no|not|never|none|nothing|without|dont|doesnt|didnt|havent|hasnt|wasnt|werent|isnt|arent|cant|nor)"
+_CLAUSE_BREAK = re.compile(r"\b(?:but|though|although|except|however|only|just)\b")
+# "no one" and "nobody" open a sentence without answering no ("nobody uses at home").
+_NOBODY_LEAD = re.compile(r"^(no ?one|nobody|noone|not anyone|not one)\b")
+
+
+def _lead(t: str) -> Optional[bool]:
+    """The answer the first word gives, if it is a plain yes or no."""
+    if _NOBODY_LEAD.match(t):
+        return None
+    first = t.split()[0]
+    if _YES_LEAD.match(first):
+        return True
+    if _NO_LEAD.match(first):
+        return False
+    return None
+
+
+def _signs(t: str, signs: Sequence[str], denied: bool) -> bool:
+    for clause in _CLAUSE_BREAK.split(t):
+        for sign in signs:
+            m = re.search(_phrase(sign), clause)
+            if m and bool(re.search(_phrase(_NEGATORS), clause[: m.start()])) is denied:
+                return True
+    return False
+
+
+def sign_present(t: str, signs: Sequence[str]) -> bool:
+    """Whether one of `signs` is said in a clause that does not deny it.
+
+    "no shakes" denies; "never had a seizure but last time i saw things" does
+    not deny the second clause.
+    """
+    return _signs(t, signs, denied=False)
+
+
 def parse_yes_no(text: Any, hedge: Any = True, also_yes: Sequence[str] = ()) -> Any:
     """True, False, `hedge` for "sometimes"/"maybe", SKIP or UNREADABLE.
 
     `hedge` is what a hedged answer means for this question: a yes where a
     partial yes matters (thoughts of suicide, withdrawal signs), else UNSURE.
     `also_yes` are words that answer yes on their own ("shakes", "sweats").
+    A plain yes or no in front decides, whatever explanation follows ("yes,
+    once, when I stopped", "no, I'm not sure it matters"); only a hedge right
+    after it ("yes sometimes", "yes and no") makes it a hedge.
     """
     t = normalize(text)
     if not t:
         return UNREADABLE
+    words = t.split()
+    if any(re.match(_phrase(p), t) for p in SKIP_WORDS):
+        return SKIP  # "not sure", "no idea": the first word is not a no
+    lead = _lead(t)
+    if lead is not None:
+        right_after = " ".join(words[1:4])
+        if has(right_after, HEDGE_WORDS) or re.match(r"and (no|yes)\b", right_after):
+            return hedge
+        if lead is False and also_yes and sign_present(t, also_yes):
+            return True  # "no seizures, but I see things when I stop"
+        return lead
+    if also_yes and sign_present(t, also_yes):
+        return True
+    if also_yes and _signs(t, also_yes, denied=True):
+        return False  # "he has never had the shakes"
     if is_skip(t):
         return SKIP
     if has(t, HEDGE_WORDS):
         return hedge
-    words = t.split()
-    if _YES_LEAD.match(words[0]):
-        return True
-    if _NO_LEAD.match(words[0]):
-        return False
-    pos = has(t, YES_WORDS) or has(t, also_yes)
+    pos = has(t, YES_WORDS)
     neg = has(t, NO_WORDS)
     if pos and not neg:
         return True
@@ -231,7 +293,113 @@ WITHDRAWAL_SIGNS = [
     r"sick when",
     r"the sweats",
     r"the shakes",
+    r"see(ing|s)? (bugs|spiders|snakes|people|shadows)",
+    r"(bugs|spiders|things) crawling",
+    r"(saw|seen) (things|stuff|bugs|spiders|people)",
+    r"heard (things|voices)",
 ]
+
+
+# -- tried treatment before, and it did not hold ---------------------------
+# An answer that names a service is an answer here, not a question about it.
+TREATMENT_WORDS = [
+    r"counsel+(ing|or|ors)?",
+    r"therap(y|ist|ists)",
+    r"outpatient",
+    r"iop",
+    r"php",
+    r"rehab",
+    r"detox",
+    r"treatment",
+    r"programs?",
+    r"groups?",
+    r"meetings?",
+    r"aa",
+    r"na",
+    r"al ?anon",
+    r"smart( recovery)?",
+    r"12 ?step",
+    r"sponsor",
+    r"psychiatrist",
+    r"(a|my|the|his|her) (doctor|dr)",
+    r"suboxone|methadone|vivitrol|naltrexone",
+    r"sober living",
+]
+_NOT_HELD = [
+    r"(didnt|did not|doesnt|does not|never) (work|help|stick|last|hold)",
+    r"(wasnt|was not|isnt|is not) (working|helping|enough)",
+    r"nothing (stuck|worked|helped|changed)",
+    r"relaps(e|ed|ing)",
+    r"(went|go|going|got) back( to (it|using|drinking))?",
+    r"back (to|on) (it|using|drinking)",
+    r"(started|using|drinking) again",
+    r"(couldnt|could not|cant|cannot|wasnt able to) (stop|stay|quit|cut|keep)",
+    r"(kept|keeps|still) (using|drinking|going back)",
+    r"(dropped|drop|fell|falls) (out|off)",
+    r"(quit|stopped) going",
+    r"lasted",
+    r"only (lasted|made it)",
+]
+_HOLDING = [
+    r"(is|are|its|theyre|been) (working|helping|going well)",
+    r"(clean|sober) (for|since)",
+    r"\d+ (days|weeks|months|years) (clean|sober)",
+]
+_NEVER_TRIED = [
+    r"(never|havent|have not|not) (tried|been|done|gone)",
+    r"first time",
+    r"nothing yet",
+    r"no (treatment|help) (yet|before|ever)",
+]
+
+
+def parse_tried_before(text: Any) -> Any:
+    """Tried outpatient care or support groups and could not cut down or stay stopped: True, False, UNSURE..."""
+    t = normalize(text)
+    if not t:
+        return UNREADABLE
+    if has(t, _NOT_HELD):
+        return True
+    tried = has(t, TREATMENT_WORDS)
+    if tried and has(t, _HOLDING):
+        return False  # "NA is working, 6 weeks clean"
+    if has(t, _NEVER_TRIED):
+        return False
+    return parse_yes_no(t, hedge=UNSURE)
+
+
+# -- is home a safe place to recover ---------------------------------------
+_UNSAFE_HOME = [
+    r"violen(t|ce)",
+    r"(hits|hit|beats|beat|hurts|hurt|chokes|choked|threatens|threatened) (me|her|him|us|them)",
+    r"abus(e|es|ed|ive)",
+    r"(not|isnt|never) safe",
+    r"unsafe",
+    r"scar(y|ed|es)",
+    r"afraid",
+    r"(everyone|everybody|they|he|she|roommates?|parents?|mom|dad|husband|wife|partner|boyfriend|girlfriend) "
+    r"(all )?(uses?|using|drinks?|drinking|deals?|dealing|gets? high|smokes?)",
+    r"(drugs|dealing|using|drinking) (in|at) (the )?(house|home|apartment|place)",
+]
+_SAFE_HOME = [
+    r"(no ?one|nobody|noone|not anyone) (uses?|using|drinks?|drinking)",
+    r"(its|is|feels|home is|house is) (safe|fine|good|ok|okay|quiet)",
+    r"safe (there|at home|enough)",
+    r"(live|living) alone",
+]
+
+
+def parse_home_safe(text: Any) -> Any:
+    """Whether home is a safe place to recover (no one using there, no violence): True, False, UNSURE..."""
+    t = normalize(text)
+    if not t:
+        return UNREADABLE
+    unsafe = [c for c in _CLAUSE_BREAK.split(t) if has(c, _UNSAFE_HOME) and not has(c, _SAFE_HOME)]
+    if unsafe:
+        return False  # any danger at home outweighs the rest ("nobody uses, but he gets violent")
+    if has(t, _SAFE_HOME):
+        return True
+    return parse_yes_no(t, hedge=UNSURE)
 
 
 # -- who the screen is for --------------------------------------------------

@@ -17,6 +17,19 @@ def general_answer(domain: Dict[str, Any], key: str) -> Optional[Dict[str, Any]]
     return dict(variations[0]) if variations else None
 
 
+def faq_answer(tracker: Tracker, domain: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The answer to the FAQ topic the message was understood as (text and buttons), or None."""
+    key = faq_key(tracker.latest_message)
+    answer = general_answer(domain, key) if key else None
+    if answer is None:
+        return None
+    extra = program_facts(key, load_profile())
+    text = answer.get("text", "")
+    if extra:
+        text = f"{text}\n\n{extra}" if text else extra
+    return {"text": text, "buttons": answer.get("buttons") or []}
+
+
 class ActionAnswerFaq(Action):
     def name(self) -> str:
         return "action_answer_faq"
@@ -24,14 +37,9 @@ class ActionAnswerFaq(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        key = faq_key(tracker.latest_message)
-        answer = general_answer(domain, key) if key else None
+        answer = faq_answer(tracker, domain)
         if answer is None:
             dispatcher.utter_message(response="utter_fallback")
-            return []
-        extra = program_facts(key, load_profile())
-        text = answer.get("text", "")
-        if extra:
-            text = f"{text}\n\n{extra}" if text else extra
-        dispatcher.utter_message(text=text, buttons=answer.get("buttons") or [])
+        else:
+            dispatcher.utter_message(**answer)
         return []

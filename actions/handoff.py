@@ -12,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.program_facts import contact_line
+from actions.screen import answer_about_history
 from actions.screen_messages import summary_for_staff
 from actions.screen_scoring import suggest_level
 from actions.transcript import handoff_summary, last_bot_action
@@ -71,6 +72,9 @@ class ActionCrisisResponse(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
+        answer = answer_about_history(tracker)
+        if answer is not None:
+            return answer
         text = tracker.latest_message.get("text") or ""
         dispatcher.utter_message(text=crisis_reply(about_other=assess(text).about_other))
         reason = "Crisis: the assistant recognised a message that may mean someone is in danger."

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Mapping, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answer_parsing as parse
 from actions import screen_scoring as scoring
+from actions.faq import faq_answer
 from actions.program_facts import schedule as schedule_facts
 from actions.program_facts import teens as teen_schedule_facts
 from actions.screen_messages import (
@@ -27,6 +28,7 @@ from actions.screen_messages import (
 from actions.screen_scoring import Suggestion, suggest_level
 from core import handoff
 from core.profile import load_profile
+from core.safety.context import MARKER, assess_answer, history_kinds
 from core.wording import crisis_reply
 
 FORM = "screen_form"
@@ -68,11 +70,28 @@ PARSERS: Dict[str, Callable[[str], Any]] = {
     "phq_mood": parse.parse_phq_item,
     "unmanageable": lambda text: parse.parse_yes_no(text, hedge=parse.UNSURE),
     "use_frequency": parse.parse_frequency,
-    "outpatient_failed": lambda text: parse.parse_yes_no(text, hedge=parse.UNSURE),
-    "home_safe": lambda text: parse.parse_yes_no(text, hedge=parse.UNSURE),
+    "outpatient_failed": parse.parse_tried_before,
+    "home_safe": parse.parse_home_safe,
     "readiness": lambda text: parse.parse_scale(text, 0, 10),
     "can_attend": parse.parse_attendance,
 }
+
+
+def answer_about_history(tracker: Tracker) -> Optional[List[Dict[str, Any]]]:
+    """A message the model took for a crisis that answers the screen question asking about it as history.
+
+    "Yes, I had a seizure once" to the withdrawal question, "yes, I've thought about killing myself" to the
+    ASQ's first question: the screen takes the answer and goes on (for the ASQ, to 988 and the acuity
+    question). None when the message is not such an answer, or says the danger is now: then it is a crisis.
+    """
+    slot = tracker.get_slot("requested_slot")
+    text = (tracker.latest_message or {}).get("text") or ""
+    if tracker.active_loop_name != FORM or not history_kinds(slot) or assess_answer(text, slot).is_crisis:
+        return None
+    parsed = PARSERS[slot](text)
+    if parsed is parse.UNREADABLE or parsed is parse.SKIP:
+        parsed = True  # it speaks of the very thing asked about; on the ASQ not knowing is the riskier answer anyway
+    return [SlotSet(slot, parsed), SlotSet(RETRY_SLOT, None), FollowupAction(FORM)]
 
 
 def answers_from_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
@@ -101,6 +120,12 @@ def remaining_questions(slots: Mapping[str, Any]) -> List[str]:
     questions = list(QUESTIONS)
     if slots.get("asq_wish_dead") is False:
         questions.remove("asq_now")
+    # Questions whose answer can no longer change the suggestion are not asked: the screen stays short.
+    # (Those that raise a flag for the clinician, like mood, home and schedule, are always asked.)
+    if suggest_level(answers_from_slots(slots)).level == scoring.INPATIENT:
+        questions = [q for q in questions if q not in ("unmanageable", "use_frequency", "outpatient_failed")]
+    if slots.get("use_frequency") == parse.DAILY:
+        questions = [q for q in questions if q != "outpatient_failed"]  # daily use already means at least IOP
     return questions
 
 
@@ -118,11 +143,22 @@ class ValidateScreenForm(FormValidationAction):
         return remaining_questions(tracker.slots)
 
 
-def read_answer(slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Any]:
-    """Turn a typed answer into the slot's value; ask again once, then skip."""
+def read_answer(
+    slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Optional[DomainDict] = None
+) -> Dict[str, Any]:
+    """Turn a typed answer into the slot's value; ask again once, then skip.
+
+    A question in the middle of the screen (it looks like one and answers nothing) is answered here,
+    and the form asks its own question again.
+    """
     if value is None or value == SKIPPED:
         return {slot: value}
     parsed = PARSERS[slot](str(value))
+    if parsed is parse.UNREADABLE and parse.looks_like_question(value):
+        answer = faq_answer(tracker, domain or {})
+        if answer:
+            dispatcher.utter_message(**answer)
+        return {slot: None}
     if parsed is parse.SKIP:
         return {slot: SKIPPED, RETRY_SLOT: None}
     if parsed is parse.UNREADABLE:
@@ -146,7 +182,7 @@ def read_answer(slot: str, value: Any, dispatcher: CollectingDispatcher, tracker
 
 def answer_validator(slot: str):
     async def validate(self, value, dispatcher, tracker, domain):
-        return read_answer(slot, value, dispatcher, tracker)
+        return read_answer(slot, value, dispatcher, tracker, domain)
 
     validate.__name__ = f"validate_{slot}"
     return validate
@@ -197,6 +233,9 @@ class AskScreenQuestion:
         text = question_text(self.slot, tracker.get_slot("screen_for"), age)
         buttons = [{"title": label, "payload": value} for label, value in question_options(self.slot, age)]
         dispatcher.utter_message(text=text, buttons=buttons)
+        if history_kinds(self.slot):
+            # The gateway's safety net is told which question the next message answers (never shown).
+            dispatcher.utter_message(json_message={MARKER: self.slot})
         return []
 
 

@@ -20,7 +20,13 @@ YES_NO: List[Tuple[str, str]] = [("Yes", "yes"), ("No", "no"), ("Not sure", "not
 # Button payloads are plain words the form reads like typed ones; on SMS the
 # gateway turns them into "Reply 1 for ...", so labels stay short.
 OPTIONS: Dict[str, List[Tuple[str, str]]] = {
-    "screen_for": [("Me", "me"), ("Someone I care about", "someone i care about")],
+    # Who and how old in one answer: the age question is asked only when this one did not say.
+    "screen_for": [
+        ("Me (18+)", "me, 18 or older"),
+        ("Me (under 18)", "me, under 18"),
+        ("Someone else (18+)", "someone i care about, 18 or older"),
+        ("Someone else (under 18)", "someone i care about, under 18"),
+    ],
     "screen_age": [("18 or older", "18 or older"), ("Under 18", "under 18")],
     "asq_wish_dead": YES_NO,
     "asq_now": YES_NO,
@@ -63,8 +69,8 @@ def question_options(slot: str, screen_age: Optional[str] = None) -> List[Tuple[
 # (for "you", for "your loved one")
 QUESTIONS: Dict[str, Tuple[str, str]] = {
     "screen_for": (
-        "First, are these questions about you, or about someone you care about?",
-        "First, are these questions about you, or about someone you care about?",
+        "First, are these questions about you, or about someone you care about? And how old are you (or they)?",
+        "First, are these questions about you, or about someone you care about? And how old are you (or they)?",
     ),
     "screen_age": (
         "Are you 18 or older? You can also just tell me your age.",
@@ -77,8 +83,10 @@ QUESTIONS: Dict[str, Tuple[str, str]] = {
         "dead, or had thoughts of killing themselves, as far as you know?",
     ),
     "asq_now": (
-        "Thank you for telling me. Are you having thoughts of killing yourself right now?",
-        "Thank you for telling me. Do you think your loved one is having thoughts of killing themselves right now?",
+        "Thank you for telling me. You can call or text 988 any time, day or night, to talk with someone. "
+        "Are you having thoughts of killing yourself right now?",
+        "Thank you for telling me. You or they can call or text 988 any time, day or night. "
+        "Do you think your loved one is having thoughts of killing themselves right now?",
     ),
     "withdrawal": (
         "When you cut down or stop drinking or using, do you get shakes, sweats, or see or hear things "

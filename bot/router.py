@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from datetime import datetime, timezone
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 from bot import events as ev
 from bot import understanding, waiting
@@ -22,11 +23,14 @@ from bot.store.database import Database
 from bot.turn import Inbound, Outcome, Reply
 from core import handoff as handoff_request
 from core import safety, wording
+from core.limits import MAX_MESSAGE_CHARS
+from core.safety import context as screen_context
 
 log = logging.getLogger(__name__)
 
 CRISIS_REASON = "Crisis: the safety net recognised a message that may mean someone is in danger."
 UNAVAILABLE_REASON = "assistant unavailable"
+MAX_REMEMBERED_QUESTIONS = 50_000
 
 
 class Router:
@@ -45,12 +49,23 @@ class Router:
         self.staff_online = staff_online
         self.events = events or Events()
         self.metrics = metrics or Metrics()
+        # The screen question each visitor was just asked, when it asks about danger as history (see
+        # core.safety.context). In memory: a lookup that cannot fail or wait; lost on restart or on another
+        # replica, which only makes the net stricter.
+        self._asked: "OrderedDict[Tuple[str, str], str]" = OrderedDict()
+
+    def assess(self, channel: str, address: str, text: str) -> safety.Assessment:
+        """The safety net's verdict on a message, knowing the screen question it may answer. Never waits."""
+        return screen_context.assess_answer(text, self._asked.get((channel, address)))
 
     async def handle(self, msg: Inbound) -> Outcome:
         started = time.monotonic()
-        assessment = safety.assess(msg.text)
+        asked = self._asked.pop((msg.channel, msg.address), None)
+        assessment = screen_context.assess_answer(msg.text, asked)
         if assessment.is_crisis:
             outcome = await self._crisis(msg, assessment)
+        elif len(msg.text) > MAX_MESSAGE_CHARS:
+            outcome = Outcome(None, [Reply(text=wording.too_long(MAX_MESSAGE_CHARS), author="system")], refused=True)
         else:
             outcome = await self._route(msg)
         self.metrics.reply_seconds.labels(channel=msg.channel).observe(time.monotonic() - started)
@@ -118,6 +133,11 @@ class Router:
         replies: List[Reply] = []
         for r in rasa_replies:
             custom = r.get("custom") if isinstance(r.get("custom"), dict) else None
+            if custom and screen_context.MARKER in custom:
+                self._remember_question(msg, str(custom[screen_context.MARKER]))
+                custom = {k: v for k, v in custom.items() if k != screen_context.MARKER} or None
+                if not (custom or r.get("text") or r.get("buttons")):
+                    continue
             request = handoff_request.read(custom)
             if custom and request:
                 # The control payload stays inside; whatever rides along goes on.
@@ -152,6 +172,12 @@ class Router:
         except Exception:
             log.exception("could not open a handoff for %s", conversation_id)
         return [Reply(text=wording.assistant_unavailable(self.contact()), author="system")]
+
+    def _remember_question(self, msg: Inbound, question: str) -> None:
+        self._asked[(msg.channel, msg.address)] = question
+        self._asked.move_to_end((msg.channel, msg.address))
+        while len(self._asked) > MAX_REMEMBERED_QUESTIONS:
+            self._asked.popitem(last=False)
 
     def _phone_in(self, replies: List[Reply]) -> bool:
         phone = self.contact().phone

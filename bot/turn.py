@@ -47,3 +47,4 @@ class Outcome:
     conversation_id: Optional[str]
     replies: List[Reply]
     duplicate: bool = False
+    refused: bool = False  # too long to read: nothing was kept, and the visitor was told why

@@ -129,6 +129,14 @@ def closed_by(staff_name: str) -> str:
     )
 
 
+def too_long(limit: int) -> str:
+    """A message longer than any channel accepts (and no crisis in it)."""
+    return (
+        f"Sorry, that message is too long for me to read (more than {limit:,} characters). "
+        "Please send it in shorter parts. If you are in danger, call 911, or call or text 988."
+    )
+
+
 # -- the web chat ------------------------------------------------------------
 FALLBACK_REPLY = (
     "Sorry, something went wrong on our side and I could not read that. Please try again in a moment. "

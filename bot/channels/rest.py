@@ -1,7 +1,8 @@
 """REST: the same request and reply shape as Rasa's REST channel.
 
-There is no length limit below the app's body limit: a long message may be
-the one that needs the crisis lines.
+A message longer than `core.limits.MAX_MESSAGE_CHARS` is answered 413 with an
+error that carries the crisis lines, unless the safety net finds a crisis in
+it: then it gets the crisis reply like any other.
 """
 
 from __future__ import annotations
@@ -35,4 +36,6 @@ async def webhook(request: web.Request) -> web.Response:
         return bad_request("'metadata' must be an object")
     request.config_dict[METRICS].inbound("rest")
     outcome = await request.config_dict[ROUTER].handle(Inbound("rest", sender.strip(), message, metadata=metadata))
+    if outcome.refused:
+        return web.json_response({"error": " ".join(r.text or "" for r in outcome.replies)}, status=413)
     return web.json_response([r.as_rest(sender) for r in outcome.replies])

@@ -99,7 +99,7 @@ async def inbound(request: web.Request) -> web.Response:
     body = sms_text.clean_inbound(params.get("Body"))
 
     # The crisis check comes before anything that reads the store or a keyword.
-    assessment = safety.assess(body) if body else None
+    assessment = app[ROUTER].assess(CHANNEL, sender, body) if body else None
     if assessment and assessment.is_crisis:
         return await crisis(app, sender, sid, body, assessment)
     try:

@@ -1,12 +1,13 @@
 """The FAQ, greeting, fallback and handoff actions, run on JSON trackers."""
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.fallback import ActionFallback
 from actions.faq import ActionAnswerFaq
 from actions.greet import ActionGreet
 from actions.handoff import ActionCrisisResponse, ActionRequestHandoff
+from core.wording import crisis_reply
 
 
 def shown(dispatcher):
@@ -101,7 +102,6 @@ async def test_handoff_after_the_offer_says_why(minimal_profile, dispatcher, tra
 
 @pytest.mark.parametrize("fixture, about_other", [("crisis_self", False), ("crisis_other", True)])
 async def test_crisis_lines_come_first_then_an_urgent_handoff(fixture, about_other, dispatcher, tracker_from, domain):
-    from core.wording import crisis_reply
 
     events = await ActionCrisisResponse().run(dispatcher, tracker_from(fixture), domain)
     assert events == []
@@ -111,3 +111,31 @@ async def test_crisis_lines_come_first_then_an_urgent_handoff(fixture, about_oth
         assert line in first["text"]
     assert second["custom"]["handoff"]["priority"] == "crisis"
     assert second["custom"]["handoff"]["reason"].startswith("Crisis")
+
+
+async def test_a_real_question_in_the_middle_of_the_screen_is_answered(full_profile, dispatcher, tracker_from, domain):
+    await ActionAnswerFaq().run(dispatcher, tracker_from("screen_question_in_the_middle"), domain)
+    [message] = shown(dispatcher)
+    assert message["text"].startswith(domain["responses"]["utter_faq/vs_outpatient"][0]["text"][:40])
+
+
+@pytest.mark.parametrize(
+    "fixture, slot",
+    [
+        ("screen_crisis_words_answering_asq", "asq_wish_dead"),
+        ("screen_crisis_words_answering_withdrawal", "withdrawal"),
+    ],
+)
+async def test_a_yes_in_crisis_words_to_a_screen_question_about_history_is_its_answer(
+    fixture, slot, full_profile, dispatcher, tracker_from, domain
+):
+    events = await ActionCrisisResponse().run(dispatcher, tracker_from(fixture), domain)
+    assert events == [SlotSet(slot, True), SlotSet("screen_retry", None), FollowupAction("screen_form")]
+    assert shown(dispatcher) == []  # the screen goes on; for the ASQ the next question gives 988 first
+
+
+async def test_danger_now_while_answering_the_asq_is_a_crisis(full_profile, dispatcher, tracker_from, domain):
+    assert await ActionCrisisResponse().run(dispatcher, tracker_from("screen_crisis_now_answering_asq"), domain) == []
+    first, request = shown(dispatcher)
+    assert first["text"] == crisis_reply()
+    assert request["custom"]["handoff"]["priority"] == "crisis"

@@ -11,9 +11,12 @@ from rasa_sdk.events import SlotSet
 from actions.handoff import ActionRequestHandoff
 from actions.screen import (
     ASK_ACTIONS,
+    PARSERS,
     ActionResetScreen,
     ActionScreenResult,
     ValidateScreenForm,
+    read_answer,
+    remaining_questions,
 )
 from actions.screen_messages import question_options, question_text, summary_for_staff
 from actions.screen_scoring import suggest_level
@@ -130,6 +133,8 @@ async def test_after_a_question_in_the_middle_the_screen_picks_up_where_it_was(d
                 {"title": "Not sure", "payload": "not sure"},
             ],
         },
+        # for the gateway's safety net, never shown: the next message answers the ASQ
+        {"custom": {"screen_question": "asq_wish_dead"}},
     ]
 
 
@@ -279,3 +284,40 @@ async def test_intake_handoff_carries_the_screen_summary(full_profile, dispatche
     assert handoff["reason"] == "Visitor asked to talk with intake staff after the screen."
     assert handoff["priority"] == "normal"
     assert handoff["summary"].startswith(summary_for_staff(suggest_level(result["answers"]), result["answers"]))
+
+
+async def test_a_question_in_the_middle_of_the_screen_is_answered_and_not_read_as_an_answer(
+    full_profile, dispatcher, tracker_from, domain
+):
+    tracker = tracker_from("screen_question_in_the_middle")
+    assert read_answer("outpatient_failed", "what does outpatient mean?", dispatcher, tracker, domain) == {
+        "outpatient_failed": None
+    }
+    # the answer to the question, and no "sorry, I didn't follow"; the form asks its own question again
+    [answer] = shown(dispatcher)
+    assert answer["text"].startswith(domain["responses"]["utter_faq/vs_outpatient"][0]["text"][:40])
+
+
+async def test_an_answer_that_names_a_service_fills_the_slot(dispatcher, tracker_from):
+    tracker = tracker_from("screen_faq_that_is_an_answer")
+    text = tracker.latest_message["text"]
+    assert read_answer("outpatient_failed", text, dispatcher, tracker) == {
+        "outpatient_failed": True,
+        "screen_retry": None,
+    }
+
+
+def test_questions_that_cannot_change_the_suggestion_are_not_asked():
+    base = {"screen_for": "self", "screen_age": "adult", "asq_wish_dead": False}
+    withdrawal = remaining_questions({**base, "withdrawal": True})
+    assert not {"unmanageable", "use_frequency", "outpatient_failed"} & set(withdrawal)
+    # what raises a flag for the clinician is still asked
+    assert {"phq_interest", "phq_mood", "home_safe", "readiness", "can_attend"} <= set(withdrawal)
+    daily = remaining_questions({**base, "withdrawal": False, "medical_daily_care": False, "use_frequency": "daily"})
+    assert "outpatient_failed" not in daily and "unmanageable" in daily
+    assert "outpatient_failed" in remaining_questions({**base, "use_frequency": "weekly"})
+
+
+def test_who_and_age_are_asked_together():
+    options = dict(question_options("screen_for"))
+    assert [PARSERS["screen_age"](payload) for payload in options.values()] == ["adult", "minor", "adult", "minor"]

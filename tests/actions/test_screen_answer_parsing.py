@@ -20,8 +20,10 @@ from actions.answer_parsing import (
     parse_age,
     parse_attendance,
     parse_frequency,
+    parse_home_safe,
     parse_phq_item,
     parse_scale,
+    parse_tried_before,
     parse_who,
     parse_yes_no,
 )
@@ -112,7 +114,7 @@ def test_yes_no(text, expected):
         ("the DTs", True),
         ("nope", False),
         ("no shakes or anything", False),
-        ("i dont get the shakes", UNREADABLE),  # a symptom and a negation: asked again
+        ("i dont get the shakes", False),  # the symptom, denied in its own clause
     ],
 )
 def test_withdrawal_signs_answer_yes_on_their_own(text, expected):
@@ -372,3 +374,78 @@ def test_scale(text, expected):
 )
 def test_attendance(text, expected):
     assert parse_attendance(text) == expected
+
+
+def same(result, expected) -> bool:
+    """Booleans and sentinels by identity (True is not 1 here), hedges by value."""
+    return result == expected if isinstance(expected, str) else result is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a plain yes or no in front decides, whatever follows
+        ("yes, once, when i quit drinking last year", True),
+        ("yeah i have, after my dad passed i felt that way", True),
+        ("yes but i'm not sure it matters", True),
+        ("no, not really since the summer", False),
+        ("nah i don't think that's an issue", False),
+        # a hedge right after it is still a hedge
+        ("yeah sometimes", HEDGE),
+        ("yes and no", HEDGE),
+        # "not sure" opens with "not" but is no answer
+        ("not sure honestly", SKIP),
+    ],
+)
+def test_a_yes_or_no_with_an_explanation(text, expected):
+    assert same(parse_yes_no(text, hedge=HEDGE), expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("never had a fit but last time i stopped i was seeing spiders on the ceiling", True),
+        ("no seizures, he just gets the sweats at night", True),
+        ("no, nothing like that", False),
+        ("he has never had the shakes", False),
+    ],
+)
+def test_a_withdrawal_sign_counts_in_its_own_clause(text, expected):
+    assert parse_yes_no(text, hedge=True, also_yes=WITHDRAWAL_SIGNS) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("i did outpatient counseling for a year and went right back to it", True),
+        ("she tried AA and a therapist, nothing worked", True),
+        ("yes", True),
+        ("meetings, a couple of times, but i couldn't stay stopped", True),
+        ("i go to smart recovery and it's helping, 3 months sober", False),
+        ("never tried anything like that", False),
+        ("no this would be the first time", False),
+        ("not sure what counts", SKIP),
+    ],
+)
+def test_tried_before_reads_a_service_as_an_answer(text, expected):
+    assert same(parse_tried_before(text), expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("yes, it's just me and my cat", True),
+        ("nobody drinks at my place", True),
+        ("i live alone so it's fine", True),
+        ("my roommates all use", False),
+        ("nobody uses there but my ex shows up and gets violent", False),
+        ("no, my husband drinks every night", False),
+        ("not really safe, no", False),
+    ],
+)
+def test_home_safe_reads_danger_at_home_as_not_safe(text, expected):
+    assert same(parse_home_safe(text), expected)
+
+
+def test_a_hedged_home_answer_is_unsure():
+    assert parse_home_safe("kind of") == UNSURE

@@ -11,6 +11,7 @@ from fakes import dead_url
 from bot.app import create_app
 from bot.config import Settings
 from bot.web_keys import ROUTER
+from core.limits import MAX_MESSAGE_CHARS
 
 TOKEN = "api-token-for-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -46,6 +47,13 @@ async def say(client, sender, message, **extra):
     resp = await client.post("/webhooks/rest/webhook", json={"sender": sender, "message": message, **extra})
     assert resp.status == 200, await resp.text()
     return await resp.json()
+
+
+async def test_rest_refuses_a_message_over_the_limit_with_413_and_the_crisis_lines(client, fake_rasa):
+    resp = await client.post("/webhooks/rest/webhook", json={"sender": "a", "message": "x " * MAX_MESSAGE_CHARS})
+    assert resp.status == 413
+    error = (await resp.json())["error"]
+    assert "too long" in error and "988" in error and fake_rasa.received == []
 
 
 async def test_rest_replies_in_rasas_shape(client, fake_rasa):

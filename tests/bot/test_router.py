@@ -18,6 +18,7 @@ from bot.router import CRISIS_REASON, UNAVAILABLE_REASON, Router
 from bot.store import conversations as convo
 from bot.store.models import Handoff, utcnow
 from bot.turn import Inbound, Reply
+from core.limits import MAX_MESSAGE_CHARS
 from core.wording import Contact
 
 CONTACT = Contact("Test IOP", "(555) 010-0100", "weekdays 9 to 5")
@@ -330,3 +331,61 @@ async def test_metrics_count_crises_and_handoffs(router):
     assert 'helpline_crisis_detections_total{channel="web"} 1.0' in text
     assert 'helpline_handoffs_requested_total{priority="crisis"} 1.0' in text
     assert 'helpline_reply_seconds_count{channel="web"} 1.0' in text
+
+
+# -- messages longer than any channel accepts --------------------------------------
+
+
+async def test_a_message_over_the_limit_is_refused_with_the_crisis_lines_and_not_kept(router, fake_rasa):
+    long = "so i was wondering about the schedule and " * (MAX_MESSAGE_CHARS // 40)
+    assert len(long) > MAX_MESSAGE_CHARS
+    outcome = await router.handle(Inbound("rest", "long-1", long))
+    assert outcome.refused and outcome.conversation_id is None
+    [reply] = outcome.replies
+    assert f"{MAX_MESSAGE_CHARS:,}" in reply.text and "988" in reply.text and "911" in reply.text
+    assert fake_rasa.received == []
+    assert await router.db.run(convo.conversation_by_address, "rest", "long-1") is None
+
+
+async def test_a_crisis_in_a_message_over_the_limit_still_takes_the_crisis_path(router):
+    long = "the wait list is long and work is hard. " * (MAX_MESSAGE_CHARS // 40) + CRISIS
+    outcome = await router.handle(Inbound("rest", "long-2", long))
+    assert not outcome.refused and is_crisis_reply(outcome.replies[0].text)
+    assert [h["priority"] for h in await handoffs(router, outcome.conversation_id)] == ["crisis"]
+
+
+async def test_a_message_at_the_limit_is_read(router, fake_rasa):
+    text = ("where do i park " * MAX_MESSAGE_CHARS)[:MAX_MESSAGE_CHARS]
+    outcome = await router.handle(Inbound("rest", "long-3", text))
+    assert not outcome.refused and [m["message"] for m in fake_rasa.received] == [text]
+
+
+# -- the screen question the visitor is answering ----------------------------------
+
+WITHDRAWAL_QUESTION = "When you cut down or stop, do you get shakes or sweats? Or have you ever had a seizure?"
+SEIZURE_HISTORY = "yes i had a seizure once when i stopped drinking"
+
+
+async def test_after_the_withdrawal_question_a_past_seizure_is_an_answer_not_a_crisis(router, fake_rasa):
+    fake_rasa.says({"text": WITHDRAWAL_QUESTION}, {"custom": {"screen_question": "withdrawal"}})
+    asked = await router.handle(Inbound("web", "s1", "start the screen"))
+    assert [r.as_rest("s1") for r in asked.replies] == [{"recipient_id": "s1", "text": WITHDRAWAL_QUESTION}]
+    fake_rasa.says({"text": "Thanks. Next question."})
+    answer = await router.handle(Inbound("web", "s1", SEIZURE_HISTORY))
+    assert texts(answer.replies) == ["Thanks. Next question."]
+    assert await handoffs(router, answer.conversation_id) == []
+
+
+async def test_the_question_counts_for_the_next_message_only_and_danger_now_is_still_a_crisis(router, fake_rasa):
+    fake_rasa.says({"text": WITHDRAWAL_QUESTION}, {"custom": {"screen_question": "withdrawal"}})
+    await router.handle(Inbound("web", "s2", "start the screen"))
+    now = await router.handle(Inbound("web", "s2", "im having a seizure right now"))
+    assert is_crisis_reply(now.replies[0].text)
+    # another visitor, never asked: the same words take the crisis path
+    elsewhere = await router.handle(Inbound("web", "s3", SEIZURE_HISTORY))
+    assert is_crisis_reply(elsewhere.replies[0].text)
+    # and the first visitor's next message is no longer an answer to that question
+    fake_rasa.says({"text": "ok"})
+    await router.handle(Inbound("web", "s4", "hello"))
+    later = await router.handle(Inbound("web", "s2", SEIZURE_HISTORY))
+    assert is_crisis_reply(later.replies[0].text)

@@ -44,20 +44,23 @@ def run_screen(helpline, answers: List[str], opener: str = "is iop right for me"
     return replies
 
 
-def with_answer(index: int, answer: str) -> List[str]:
+def with_answer(index: int, answer: str, skipped: tuple = ()) -> List[str]:
+    """QUIET with one answer changed; `skipped`: the indexes of questions that answer makes unnecessary."""
     answers = list(QUIET)
     answers[index] = answer
-    return answers
+    return [a for i, a in enumerate(answers) if i not in skipped]
 
 
 @pytest.mark.parametrize(
     "answers, level",
     [
         (["me", "im 34"] + QUIET, "outpatient"),
-        (["me", "im 34"] + with_answer(6, "every day"), "iop"),
+        # daily use already means IOP: whether outpatient care was tried is not asked
+        (["me", "im 34"] + with_answer(6, "every day", skipped=(7,)), "iop"),
         (["me", "im 34"] + with_answer(5, "yeah"), "php"),
         (["me", "im 34"] + with_answer(8, "not really"), "residential"),
-        (["me", "im 34"] + with_answer(1, "yes, shakes and sweats"), "inpatient"),
+        # withdrawal first: nothing the next three questions could say would change it
+        (["me", "im 34"] + with_answer(1, "yes, shakes and sweats", skipped=(5, 6, 7)), "inpatient"),
     ],
 )
 def test_each_level_is_reachable(helpline, answers, level):

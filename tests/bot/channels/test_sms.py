@@ -133,6 +133,9 @@ class StandInRouter:
     def contact(self) -> Contact:
         return CONTACT
 
+    def assess(self, channel: str, address: str, text: str):
+        return safety.assess(text)
+
     async def handle(self, msg) -> Outcome:
         assessment = safety.assess(msg.text)
         recorded = await self.db.run(
