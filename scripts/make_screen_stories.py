@@ -24,6 +24,20 @@ OUT = ROOT / "tests" / "stories" / "test_screen.yml"
 Answer = Tuple[str, str, Dict[str, Any]]
 
 
+def asked(answers: List[Answer]) -> List[Answer]:
+    """Only the answers to questions the screen asks: it skips those that can no longer change the suggestion."""
+    from actions.screen import remaining_questions
+
+    slots: Dict[str, Any] = {}
+    kept = []
+    for answer in answers:
+        question = next(iter(answer[2]))
+        if question in remaining_questions(slots):
+            kept.append(answer)
+            slots.update(answer[2])
+    return kept
+
+
 def a(slot: str, text: str, intent: str, value: Any, **more: Any) -> Answer:
     return (text, intent, {slot: value, **more})
 
@@ -163,7 +177,7 @@ def stories() -> List[str]:
         "stories:",
     ]
     for title, answers in PATHS.items():
-        out += header(title) + answer_steps(answers) + completion()
+        out += header(title) + answer_steps(asked(answers)) + completion()
         out.append("")
 
     # The result is followed by the offer of intake; yes opens a handoff.

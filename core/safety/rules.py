@@ -330,6 +330,92 @@ _KEYS: Dict[str, Tuple[str, ...]] = {
     "armed with intent": ("gun", "pistol", "rifle"),
     "spanish: suicide": ("morir", "matar", "suicid", "vivir"),
     "spanish: overdose or not breathing": ("sobredosis", "respira", "despierta", "muriendo"),
+    # Danger said without trigger words, by kind (tests/data/crisis_kinds.yml; each key is a literal of its rule).
+    "means within reach": (
+        "gun",
+        "pistol",
+        "rifle",
+        "shotgun",
+        "rope",
+        "noose",
+        "cord",
+        "belt",
+        "razor",
+        "blade",
+        "pills",
+        "bottle",
+        "loaded",
+    ),
+    "rope tied": ("tied", "hung", "hanging"),
+    "enough not to wake up": ("wake up",),
+    "all of it at once": ("all of it", "everything", "all of them", "whole bag", "whole bottle"),
+    "at a dangerous place, now": (
+        "overpass",
+        "bridge",
+        "roof",
+        "ledge",
+        "cliff",
+        "tracks",
+        "platform",
+        "river",
+        "dam",
+        "lake",
+        "quarry",
+        "top floor",
+        "sill",
+    ),
+    "giving belongings away": ("gave", "giving", "given", "signed", "settled"),
+    "letters left": ("letter", "note"),
+    "last words": (
+        "last time",
+        "before i go",
+        "blame yourselves",
+        "remember",
+        "say goodbye",
+        "said goodbye",
+        "saying goodbye",
+        "for me",
+        "make sure",
+        "password",
+        "its over",
+        "it is over",
+    ),
+    "cannot trust myself": ("trust myself",),
+    "may not last the night": ("be here", "make it", "hold on", "last", "survive", "get through", "keep going"),
+    "about to do something": ("do",),
+    "picturing not being here": ("not being", "being here", "no point"),
+    "someone else not safe": ("safe",),
+    "sent a picture of the means": ("pic", "photo", "picture"),
+    "someone else at a dangerous place": ("roof", "ledge", "bridge", "overpass", "tracks", "edge"),
+    "left with a weapon": ("with his", "with her", "with their", "with a "),
+    "threatens to jump": ("jump",),
+    "not answering behind a door": ("answer", "respond", "open"),
+    "breathing badly": ("breath",),
+    "grey and cold": ("gray", "grey", "blue", "purple"),
+    "heart racing after using": ("heart", "chest"),
+    "passing out": ("passing out", "pupils", "nodding"),
+    "hallucinating in withdrawal": (
+        "hear",
+        "see",
+        "saw",
+        "spiders",
+        "bugs",
+        "shadows",
+        "picking at",
+        "where she is",
+        "where he is",
+    ),
+    "choking on vomit": ("choking",),
+    "child got into drugs": ("got into", "ate", "swallowed"),
+    "door being beaten": ("door",),
+    "hiding from someone": ("hiding",),
+    "armed and waiting": ("waiting for", "when he", "when she", "when they", "going after"),
+    "threat to end them": ("end me", "end us", "end both", "finish me", "finish us", "finish both"),
+    "going to make them pay": ("pay",),
+    "break-in now": ("break", "breaking"),
+    "weapon waved": ("waving", "pointing", "swinging", "coming at"),
+    "driving drunk with a child": ("drunk", "high", "wasted"),
+    "hands on someone": ("hands on",),
 }
 
 
@@ -644,7 +730,7 @@ RULES: Sequence[Rule] = (
         "suicide",
         "locked in with means",
         rf"\b(?:locked|barricaded|shut) (?:himself|herself|themselves|myself) in (?:the |a |my |his |her |their )?\w+ "
-        rf"(?:with (?:\w+ )?(?:{DRUG}|{WEAPON}|rope|pills)|and (?:wont|will not|isnt|is not|doesnt) (?:come out|answer|"
+        rf"(?:with (?:\w+ )?(?:{DRUG}|{WEAPON}|rope|belt|cord|pills)|and (?:wont|will not|isnt|is not|doesnt) (?:come out|answer|"
         r"respond|open))",
         who=THIRD,
     ),
@@ -1100,5 +1186,267 @@ RULES: Sequence[Rule] = (
         "school or workplace attack",
         r"\b(?:shoot|shooting|bomb|bombing|attack|attacking) up (?:the|my|a|this) (?:school|office|work|church|mall|"
         r"place|class)\b|\bshoot up (?:the|my) school\b",
+    ),
+    # --- danger said without trigger words, by kind ------------------------------------------------
+    # means or place
+    _rule(
+        "suicide",
+        "means within reach",
+        r"\b(?:got|have|holding|bought|took out|grabbed|found|loaded|filled|sitting with|have got)\b(?: \w+){0,6}? "
+        r"(?:my |the |a |his |her |my \w+s )?(?:\w+ )?(?:gun|pistol|rifle|shotgun|rope|noose|cord|belt|razors?|blades?|pills|bottle of \w+(?: \w+)?|whole bottle)\b(?: \S+){0,8}? (?:on my lap|in my lap|in my hands?|in my pocket|next to me|beside me|in front of me|right here|on the bed|on the (?:kitchen )?table|on the edge|right now|tonight)\b"
+        r"|\b(?:gun|pistol|rifle|shotgun|rope|noose|cord|belt|razors?|blades?|pills|bottle of \w+(?: \w+)?|whole bottle) (?:is|are) (?:\w+ ){0,2}?(?:sitting|lying|laid out|lined up|ready)\b(?: \w+){0,3}? "
+        r"(?:on|in|next to|beside)\b"
+        r"|\bloaded (?:it|the gun|my gun|the pistol)\b(?: \w+){0,6}? (?:next to me|beside me|on (?:my )?(?:lap|bed)|"
+        r"in my hand)\b",
+        who=SELF,
+    ),
+    _rule(
+        "suicide",
+        "rope tied",
+        r"\b(?:rope|cord|noose|belt) is (?:already )?(?:tied|hung|hanging)\b",
+        who=SELF,
+    ),
+    _rule(
+        "overdose",
+        "enough not to wake up",
+        r"\b(?:enough|all of it|everything|so)\b(?: \w+){0,6}? (?:to make sure |so |that )?i (?:dont|do not|wont|will not|"
+        r"never) wake up\b",
+        who=SELF,
+    ),
+    _rule(
+        "overdose",
+        "all of it at once",
+        r"\b(?:do|take|use|mix|mixing|taking|doing) (?:all of it|everything i (?:have|got)(?: left)?|all of them|"
+        r"the whole (?:bag|bottle))\b(?: \w+){0,6}? (?:at once|tonight|so it (?:finally )?stops|dont care what happens)\b",
+        who=SELF,
+    ),
+    _rule(
+        "suicide",
+        "at a dangerous place, now",
+        r"\b(?:i am|standing|sitting|sat|parked|drove(?: out)?|walked(?: out)?) (?:\w+ ){0,2}?(?:on|at|by|to|in) (?:the |a |this |my )?(?:overpass|bridge|roof|rooftop|ledge|cliff(?: road)?|train tracks|tracks|(?:train )?platform|river|dam|lake|quarry|top floor|(?:window )?sill)\b"
+        r".{0,80}\b(?:keep (?:walking|going|getting|moving) closer|walk in|jump|let go|dont plan on getting on|"
+        r"not getting on|water is|trucks are|engine off|so quiet|window open|been sitting|leaning over|looking down|"
+        r"dont see the point|going to walk)\b",
+        who=SELF,
+    ),
+    # farewells
+    _rule(
+        "suicide",
+        "giving belongings away",
+        r"\b(?:gave|giving|given) (?:away )?(?:all )?(?:my|his|her) \w+(?: \w+)? (?:to|away)\b.{0,60}"
+        r"\b(?:wont need|better care|take care|where i am going|when i am gone|after i am gone)\b"
+        r"|\b(?:keeps|keep|been|is|started) giving (?:all )?(?:his|her|their|my) (?:stuff|things|belongings|\w+) away\b"
+        r"|\bsigned (?:my|his|her) \w+ over to\b.{0,40}\bsettled\b"
+        r"|\b(?:everything|it all) is settled now\b",
+    ),
+    _rule(
+        "suicide",
+        "letters left",
+        r"\b(?:wrote|written|left|writing|finished) (?:a |the )?(?:letters?|notes?) (?:for|to) (?:everyone|everybody|"
+        r"my \w+|all of them|my family)\b.{0,60}\b(?:table|before i go|for after|i am done|quiet now|goodbye|its time|"
+        r"counter|drawer|bed)\b",
+        who=SELF,
+    ),
+    _rule(
+        "suicide",
+        "last words",
+        r"\b(?:this is|its|it is) the last time (?:i will|ill|you will) (?:bother|hear from|talk to|text|write)\b"
+        r"|\bsorry for everything before i go\b|\b(?:please )?(?:dont|do not) blame yourselves\b"
+        r"|\bso (?:somebody|someone|people) remembers? me\b"
+        r"|\b(?:called|texted|messaged) (?:everyone|everybody|all the people) i love to say goodbye\b"
+        r"|\btake care of (?:the|my) (?:baby|kids|dog|cat|son|daughter|children) for me\b"
+        r"|\bmake sure (?:someone|somebody) (?:checks on|feeds|takes care of|looks after) my (?:cat|dog|kids|pets?)\b"
+        r"|\bdeleted (?:all )?my (?:accounts|social media|profiles)\b.{0,50}\bpasswords?\b"
+        r"|\b(?:its|it is) over\b.{0,30}\bthank (?:you|u) for everything\b",
+        who=SELF,
+    ),
+    # not safe
+    _rule(
+        "suicide",
+        "cannot trust myself",
+        r"\bi (?:dont|do not|cant|cannot|no longer) trust myself\b(?! (?:around|with|near|not to) "
+        r"(?:alcohol|drinks?|beer|wine|bars?|weed|pills|dope|drugs|money|the bottle))",
+        who=SELF,
+    ),
+    _rule(
+        "suicide",
+        "may not last the night",
+        r"\b(?:cant promise|not sure|dont know if|dont think|doubt) (?:that )?(?:i will|ill|i can|i am going to) "
+        r"(?:still )?(?:be here|make it|last|survive|get through|hold on)\b(?: \w+){0,4}? "
+        r"(?:morning|tomorrow|the night|tonight|much longer|through the night)\b"
+        r"|\b(?:dont know|idk|not sure) how (?:much )?(?:longer|long) i can (?:hold on|keep going|last)\b",
+        who=SELF,
+    ),
+    _rule(
+        "suicide",
+        "about to do something",
+        r"\b(?:going to|about to|afraid i will|scared i will|scared of what i (?:will|might|am going to)|"
+        r"afraid of what i (?:will|might|am going to)) do\b(?: \w+){0,4}? (?:i cant take back|to myself|"
+        r"if i (?:stay|am) alone|really bad)\b"
+        r"|\bdo something (?:really )?(?:bad|stupid|i cant take back) to myself\b",
+        who=SELF,
+    ),
+    _rule(
+        "suicide",
+        "picturing not being here",
+        r"\b(?:picturing|imagining|thinking about|think about) not being (?:here|around|alive)\b"
+        r"|\bno point (?:in )?(?:me )?being (?:here|alive|around)\b",
+        who=SELF,
+    ),
+    _rule(
+        "suicide",
+        "someone else not safe",
+        r"\b(?:he|she|they) (?:is|are) not safe (?:alone|with (?:himself|herself|themselves)|right now|tonight)\b"
+        r"|\b(?:he|she|they) (?:isnt|arent) safe (?:alone|with (?:himself|herself|themselves)|right now|tonight)\b",
+        who=THIRD,
+    ),
+    # someone else in danger now
+    _rule(
+        "suicide",
+        "sent a picture of the means",
+        r"\b(?:sent|texted|snapchatted) me (?:a )?(?:pic|picture|photo) of (?:a |the |his |her )?(?:\w+ )?"
+        r"(?:pill bottle|pills|gun|rope|noose|razor|blade|bottle)\b",
+        who=THIRD,
+    ),
+    _rule(
+        "suicide",
+        "someone else at a dangerous place",
+        r"\b(?:he|she|they|my \w+) (?:is|are|has been) (?:up |standing |sitting |out )?on (?:the |a )?"
+        r"(?:roof|rooftop|ledge|bridge|overpass|edge|tracks)\b.{0,60}\b(?:wont come down|will not come down|"
+        r"right now|going to jump|on facetime|crying|saying goodbye|wont get off|wont answer)\b",
+        who=THIRD,
+    ),
+    _rule(
+        "suicide",
+        "left with a weapon",
+        r"\b(?:walked|went|ran|drove|left|took off) (?:out |off )?with (?:his|her|their|a) (?:\w+ )?"
+        r"(?:gun|rifle|pistol|shotgun|rope)\b",
+        who=THIRD,
+    ),
+    _rule(
+        "suicide",
+        "threatens to jump",
+        r"\b(?:going to|about to|wants to|threatening to|threatened to|said he will|said she will) jump"
+        r"(?: off)?\b(?! (?:in|on|into|at|start|through|ship|the gun|right in))",
+    ),
+    _rule(
+        "overdose",
+        "not answering behind a door",
+        r"\b(?:in the bathroom|in there|locked in|in his room|in her room)\b.{0,60}\b(?:wont|will not|isnt|is not|"
+        r"not) (?:answer|answering|respond|responding|open|opening)\b.{0,60}\b(?:used|using|shoot|shooting|high|"
+        r"pills|dope|overdosed|quiet)\b",
+        default_other=True,
+    ),
+    # medical emergency now
+    _rule(
+        "medical",
+        "breathing badly",
+        r"\b(?:only|barely|hardly) breathing\b|\bbreathing (?:every few seconds|really slow|so slow|funny|weird)\b"
+        r"|\b(?:cant|cannot) catch (?:my|his|her|their) breath\b.{0,60}\b(?:after using|using|pills|took|heart)\b",
+        default_other=True,
+    ),
+    _rule(
+        "medical",
+        "grey and cold",
+        r"\b(?:he|she|they|lips|skin|face) (?:is |are |looks? |turning |went )?(?:all )?(?:gray|grey|blue|purple)"
+        r"(?: and cold| and not)\b|\b(?:gray|grey|blue) and cold\b",
+        default_other=True,
+    ),
+    _rule(
+        "medical",
+        "heart racing after using",
+        r"\b(?:heart|chest)\b(?: \w+){0,4}? (?:racing|pounding|wont slow|will not slow|hurts|tight)\b.{0,60}"
+        r"\b(?:after using|using|pills|laced|took|coke|meth|speed|molly)\b",
+    ),
+    _rule(
+        "medical",
+        "passing out",
+        r"\b(?:keeps|keep|is|been) passing out\b|\bpupils (?:are )?(?:tiny|pinned|pinpoint)\b"
+        r"|\bnodding (?:out|off) and (?:wont|will not|cant)\b",
+        default_other=True,
+    ),
+    _rule(
+        "medical",
+        "hallucinating in withdrawal",
+        r"\b(?:hear|hearing|heard|see|seeing|saw) (?:people|voices|things|shadows|spiders|bugs)\b.{0,80}"
+        r"\b(?:stopped|quit|off (?:benzos|the|my|alcohol)|detox|withdrawal|day \d|days ago|since \w+day|benzos)\b"
+        r"|\b(?:stopped|quit|detox|detoxing|withdrawal|off benzos)\b.{0,80}\b(?:spiders|bugs|shadows) "
+        r"(?:all over|crawling|moving|everywhere)\b"
+        r"|\b(?:doesnt|does not) know where (?:she|he) is\b.{0,80}\b(?:stopped|quit|drinking|detox)\b"
+        r"|\b(?:stopped|quit) drinking\b.{0,60}\bpicking at the air\b",
+    ),
+    _rule(
+        "medical",
+        "choking on vomit",
+        r"\bchoking on (?:it|(?:his|her|their|my) (?:vomit|puke|throw up))\b",
+        default_other=True,
+    ),
+    _rule(
+        "overdose",
+        "child got into drugs",
+        r"\b(?:the baby|the toddler|my baby|my toddler|the kid|my kid|my son|my daughter|the dog)\b(?: \w+){0,3}? "
+        r"(?:got into|ate|swallowed) (?:some of |all of |a bunch of )?(?:my|his|her|the|some) (?:\w+ )?(?:pills|meds|medicine|edibles|drugs|gummies)\b",
+        who=THIRD,
+    ),
+    # danger from or to another person, now
+    _rule(
+        "violence",
+        "door being beaten",
+        r"\b(?:banging|pounding|kicking|beating|bashing) (?:on )?(?:the |my )?(?:\w+ )?door\b.{0,80}"
+        r"\b(?:bat|knife|gun|regret|hurt|kill|end me|drunk|my kids|my daughter|my son|hiding)\b",
+        who=WITNESS,
+    ),
+    _rule(
+        "violence",
+        "hiding from someone",
+        r"\bhiding (?:in|under|from|with)\b.{0,50}\b(?:looking for (?:us|me)|(?:he|she|they) (?:is|are) coming|"
+        r"find (?:us|me)|outside the door)\b",
+        who=SELF,
+    ),
+    _rule(
+        "violence",
+        "armed and waiting",
+        r"\b(?:have|got|grabbed) (?:a |my |the )?(?:knife|gun|bat|pistol)\b.{0,40}\b(?:waiting for|going after|"
+        r"when (?:he|she|they) (?:gets|pulls|comes))\b",
+        who=SENDER,
+    ),
+    _rule(
+        "violence",
+        "threat to end them",
+        r"\b(?:he|she|they) (?:will|is going to|said he will|said she will|is gonna) (?:end|finish) (?:me|us|both of us)\b"
+        r"|\bends? both of us\b",
+        who=WITNESS,
+    ),
+    _rule(
+        "violence",
+        "going to make them pay",
+        r"\bmake (?:him|her|them) pay\b.{0,60}\b(?:going there|on my way|know where (?:he|she|they) lives?)\b",
+        who=SENDER,
+    ),
+    _rule(
+        "violence",
+        "break-in now",
+        r"\b(?:someone|somebody|a guy|a man|he|they) (?:is |are )?(?:breaking|trying to break) in\b",
+        who=WITNESS,
+    ),
+    _rule(
+        "violence",
+        "weapon waved",
+        r"\b(?:waving|pointing|swinging) (?:a |his |her |the )?(?:gun|pistol|rifle|knife|bat|machete)\b"
+        r"|\bcoming at (?:me|us|her|him) with (?:a |his |her )?(?:knife|bat|gun|hammer|weapon|bottle)\b",
+        who=WITNESS,
+    ),
+    _rule(
+        "violence",
+        "driving drunk with a child",
+        r"\b(?:drive|driving|drove) (?:off |away )?(?:drunk|high|wasted)\b.{0,30}\b(?:baby|kids|children|with)\b"
+        r"|\b(?:baby|kids|children)\b.{0,30}\b(?:drive|driving|drove) (?:off |away )?(?:drunk|high|wasted)\b",
+        who=WITNESS,
+    ),
+    _rule(
+        "violence",
+        "hands on someone",
+        r"\b(?:put|putting|lay|laying) my hands on (?:her|him|them|my \w+)\b",
+        who=SENDER,
     ),
 )
