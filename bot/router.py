@@ -115,7 +115,7 @@ class Router:
             )
             self.metrics.handoffs.labels(priority=handoff_request.CRISIS).inc()
             if mode != "human":
-                replies.append(Reply(text=await self._acknowledge(handoff), author="system"))
+                replies.append(Reply(text=wording.crisis_acknowledgement(self.staff_online()), author="system"))
             await self._record(conversation_id, replies)
             await self._notify(ev.CRISIS, {"conversation_id": conversation_id, "handoff_id": handoff["id"]})
         except Exception:
@@ -205,6 +205,8 @@ class Router:
             ev.CRISIS if request.priority == handoff_request.CRISIS else ev.QUEUE,
             {"conversation_id": conversation_id, "handoff_id": handoff["id"]},
         )
+        if request.priority == handoff_request.CRISIS:
+            return Reply(text=wording.crisis_acknowledgement(self.staff_online()), author="system")
         return Reply(text=await self._acknowledge(handoff, phone_said), author="system")
 
     async def _acknowledge(self, handoff: Dict, phone_said: bool = False) -> str:
@@ -224,6 +226,8 @@ class Router:
             number, when = callback
             await self.db.run(convo.save_callback, handoff["id"], number, when)
             replies.append(Reply(text=wording.callback_saved(number, when), author="system"))
+        elif handoff.get("priority") == handoff_request.CRISIS:
+            replies.append(Reply(text=wording.still_waiting_in_crisis(self.staff_online()), author="system"))
         else:
             position = await self.db.run(convo.queue_position, handoff["id"])
             replies.append(Reply(text=wording.still_waiting(position, self.staff_online()), author="system"))

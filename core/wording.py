@@ -79,6 +79,24 @@ def acknowledgement(position: int, staff_online: int, contact: Contact, phone_sa
     )
 
 
+def crisis_acknowledgement(staff_online: int) -> str:
+    """After the crisis lines: never a queue position or a wait in minutes, and 988 in every line."""
+    if staff_online > 0:
+        return (
+            "A person from our team is being called to this chat now. If you can't wait, call or text 988, or call 911."
+        )
+    return (
+        "Nobody from our team is signed in right now, so please don't wait for us: call or text 988 now, "
+        "or call 911 in an emergency. We'll see your message as soon as someone is back."
+    )
+
+
+def still_waiting_in_crisis(staff_online: int) -> str:
+    if staff_online > 0:
+        return "Thank you, they'll see that. Someone is coming. If you can't wait, call or text 988, or call 911."
+    return "Thank you, it's saved for our team. Please call or text 988 now, or call 911 in an emergency."
+
+
 def still_waiting(position: int, staff_online: int) -> str:
     if staff_online > 0:
         return f"Thanks, I've added that for the team. You're number {position} in line."

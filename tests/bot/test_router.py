@@ -389,3 +389,29 @@ async def test_the_question_counts_for_the_next_message_only_and_danger_now_is_s
     await router.handle(Inbound("web", "s4", "hello"))
     later = await router.handle(Inbound("web", "s2", SEIZURE_HISTORY))
     assert is_crisis_reply(later.replies[0].text)
+
+
+# -- waiting in crisis: no queue position, no minutes, 988 in every line ------------
+
+
+@pytest.mark.parametrize("staff_online", [0, 2])
+async def test_a_visitor_in_crisis_is_never_given_a_place_in_line(db, http, fake_rasa, recorder, staff_online):
+    router = make_router(db, http, fake_rasa.url, recorder, staff_online=staff_online)
+    fake_rasa.says({"custom": {"handoff": {"reason": "r", "priority": "normal"}}})
+    for sender in ("a", "b", "c"):  # a queue already
+        await router.handle(Inbound("rest", sender, "person please"))
+    outcome = await router.handle(Inbound("rest", "d", CRISIS))
+    first, then = texts(outcome.replies)
+    assert is_crisis_reply(first)
+    assert "988" in then and "ahead" not in then and "minutes" not in then
+    assert ("signed in" in then) is (staff_online == 0)  # said at once when nobody is there
+    again = await router.handle(Inbound("rest", "d", "are you there"))
+    [line] = texts(again.replies)
+    assert "988" in line and "number" not in line and "in line" not in line
+
+
+async def test_a_crisis_request_from_the_assistant_is_acknowledged_the_same_way(router, fake_rasa):
+    fake_rasa.says({"custom": {"handoff": {"reason": "Crisis in the screen", "priority": "crisis"}}})
+    outcome = await router.handle(Inbound("rest", "e", "yes right now"))
+    [then] = texts(outcome.replies)
+    assert "988" in then and "ahead" not in then
