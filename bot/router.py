@@ -7,6 +7,7 @@ is logged and never costs the visitor the crisis lines.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections import OrderedDict
@@ -20,7 +21,7 @@ from bot.metrics import Metrics
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.store import conversations as convo
 from bot.store.database import Database
-from bot.turn import Inbound, Outcome, Reply
+from bot.turn import Inbound, Outcome, Reply, storable
 from core import handoff as handoff_request
 from core import safety, wording
 from core.limits import MAX_MESSAGE_CHARS
@@ -60,6 +61,8 @@ class Router:
 
     async def handle(self, msg: Inbound) -> Outcome:
         started = time.monotonic()
+        # Before anything reads it: a message the store cannot keep would be lost, its crisis not escalated.
+        msg = dataclasses.replace(msg, text=storable(msg.text))
         asked = self._asked.pop((msg.channel, msg.address), None)
         assessment = screen_context.assess_answer(msg.text, asked)
         if assessment.is_crisis:

@@ -23,7 +23,7 @@ def bad_request(message: str) -> web.Response:
 async def webhook(request: web.Request) -> web.Response:
     try:
         body = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested deeper than the parser goes
         return bad_request('the body must be JSON: {"sender": ..., "message": ...}')
     if not isinstance(body, dict):
         return bad_request("the body must be a JSON object")

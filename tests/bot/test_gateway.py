@@ -210,3 +210,9 @@ def test_every_door_is_mounted_by_create_app(tmp_path):
 def test_an_unknown_channel_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown channels"):
         create_app(settings_for(tmp_path, "http://127.0.0.1:9"), channels=("fax",))
+
+
+async def test_rest_refuses_json_nested_too_deep_with_400(client):
+    deep = '{"sender": "a", "message": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    resp = await client.post("/webhooks/rest/webhook", data=deep, headers={"Content-Type": "application/json"})
+    assert resp.status == 400

@@ -415,3 +415,15 @@ async def test_a_crisis_request_from_the_assistant_is_acknowledged_the_same_way(
     outcome = await router.handle(Inbound("rest", "e", "yes right now"))
     [then] = texts(outcome.replies)
     assert "988" in then and "ahead" not in then
+
+
+@pytest.mark.parametrize("broken", ["\ud83d", "\x00", "\x07"])
+async def test_a_crisis_with_half_an_emoji_or_a_nul_is_kept_and_escalated(router, broken):
+    outcome = await router.handle(Inbound("web", "w1", f"i want to kill myself {broken}tonight"))
+    assert is_crisis_reply(outcome.replies[0].text)
+    [ticket] = await handoffs(router, outcome.conversation_id)
+    assert ticket["priority"] == "crisis"
+    [kept] = [
+        m["text"] for m in (await transcript(router, outcome.conversation_id))["messages"] if m["author"] == "visitor"
+    ]
+    assert "kill myself" in kept and "\x00" not in kept and "\x07" not in kept
