@@ -29,6 +29,17 @@ def port_of(url: str, default: int) -> int:
     return urlsplit(url).port or default
 
 
+# The gateway's own secrets: neither Rasa nor the action server has any use for them.
+GATEWAY_SECRETS = (
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "BOT_API_TOKEN",
+    "CONSOLE_SECRET_KEY",
+    "CONSOLE_ADMIN_PASSWORD",
+    "DATABASE_URL",
+)
+
+
 def children(settings: Settings, rasa_token: str, log_dir: Path):
     """The three processes, in start order; the e2e suite starts the same ones."""
     from bot.supervisor import Child
@@ -50,6 +61,8 @@ def children(settings: Settings, rasa_token: str, log_dir: Path):
             argv=[py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
             health_url=f"http://127.0.0.1:{actions_port}/health",
             env={**common, "SANIC_HOST": "127.0.0.1", "PROGRAM_PROFILE": str(settings.program_profile)},
+            # Nor the key to every tracker, nor where the trackers are.
+            withheld=GATEWAY_SECRETS + ("RASA_TOKEN", "TRACKER_STORE_URL"),
             log_path=log_dir / "actions.log",
             cwd=REPO_ROOT,
         ),
@@ -80,6 +93,7 @@ def children(settings: Settings, rasa_token: str, log_dir: Path):
                 "ACTION_ENDPOINT_URL": settings.action_server_url.rstrip("/") + "/webhook",
                 "TRACKER_STORE_URL": settings.tracker_store_url,
             },
+            withheld=GATEWAY_SECRETS + ("RASA_TOKEN",),
             log_path=log_dir / "rasa.log",
             cwd=REPO_ROOT,
             ready_timeout=RASA_READY_SECONDS,

@@ -14,7 +14,7 @@ import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Awaitable, Callable, Dict, List, Optional, Sequence
+from typing import Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import aiohttp
 
@@ -32,12 +32,19 @@ class Child:
     argv: List[str]
     health_url: str
     env: Dict[str, str] = field(default_factory=dict)
+    # Variables of ours this child must not see (secrets it has no use for).
+    withheld: Tuple[str, ...] = ()
     ready_timeout: float = 180.0
     log_path: Optional[Path] = None
     cwd: Optional[Path] = None
     process: Optional[asyncio.subprocess.Process] = None
     restarts: int = 0
     started_at: float = 0.0
+
+
+def environment(child: Child, environ: Mapping[str, str]) -> Dict[str, str]:
+    """What the child is started with: ours, minus what it must not see, plus its own."""
+    return {**{k: v for k, v in environ.items() if k not in child.withheld}, **child.env}
 
 
 def log_tail(child: Child, lines: int = 15) -> str:
@@ -61,7 +68,7 @@ async def start(child: Child) -> asyncio.subprocess.Process:
     try:
         child.process = await asyncio.create_subprocess_exec(
             *child.argv,
-            env={**os.environ, **child.env},
+            env=environment(child, os.environ),
             cwd=child.cwd,
             stdout=out or asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.STDOUT,

@@ -38,6 +38,28 @@ def test_rasa_and_the_action_server_listen_on_loopback_and_rasas_api_needs_the_t
     assert all(c.log_path.parent == tmp_path for c in (actions, rasa, gateway))
 
 
+def test_the_gateways_secrets_reach_only_the_gateway(tmp_path):
+    from bot.supervisor import environment
+
+    settings = Settings.from_env({"TRACKER_STORE_URL": "sqlite:///var/t.db"})
+    ours = {
+        "PATH": "/usr/bin",
+        "TWILIO_AUTH_TOKEN": "tw",
+        "TWILIO_ACCOUNT_SID": "AC1",
+        "BOT_API_TOKEN": "api",
+        "CONSOLE_SECRET_KEY": "key",
+        "CONSOLE_ADMIN_PASSWORD": "pw",
+        "DATABASE_URL": "postgresql://u:p@db/helpline",
+        "RASA_TOKEN": "rt",
+        "TRACKER_STORE_URL": "postgresql://u:p@db/tracker",
+    }
+    actions, rasa, gateway = cli.children(settings, "rt", tmp_path)
+    secrets = set(ours) - {"PATH"}
+    assert not secrets & set(environment(actions, ours)) and environment(actions, ours)["PATH"] == "/usr/bin"
+    assert secrets & set(environment(rasa, ours)) == {"TRACKER_STORE_URL"}
+    assert secrets <= set(environment(gateway, ours))
+
+
 def test_a_bad_setting_stops_with_the_variable_named():
     result = subprocess.run(
         [sys.executable, "-m", "bot", "serve"],
