@@ -346,6 +346,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         help="only corrections marked on or after this day (UTC)",
     )
     args = parser.parse_args(argv)
+    if args.command in ("run", "serve"):
+        # Everything the helpline writes (stores, logs, keys; the children's too) is for its own user only.
+        os.umask(0o077)
 
     # The supervisor's own progress is printed; its log lines would only clutter the chat.
     default_level = "INFO" if args.command == "serve" else "WARNING"

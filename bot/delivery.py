@@ -32,5 +32,6 @@ class Deliveries:
         try:
             return await deliver(address, reply)
         except Exception:
-            log.exception("could not deliver to %s on %s", address, channel)
+            # The address is a phone number or a session: it stays out of the log.
+            log.exception("could not deliver a message on %s", channel)
             return False

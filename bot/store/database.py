@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -34,7 +35,11 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, future=True, pool_pre_ping=True)
     memory = not parsed.database or parsed.database == ":memory:"
     if not memory:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Transcripts are health records: the file is the owner's alone from the moment it exists.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
     engine = create_engine(
         url,
         future=True,

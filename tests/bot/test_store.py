@@ -234,3 +234,13 @@ def test_deleting_a_conversation_removes_its_messages_and_tickets(db):
     with db.sessions() as s:
         assert s.execute(select(Message)).first() is None
         assert s.execute(select(Handoff)).first() is None
+
+
+def test_a_new_sqlite_store_is_readable_by_its_owner_only(tmp_path):
+    from bot.store.database import Database
+
+    database = Database(f"sqlite:///{tmp_path}/private.db")
+    try:
+        assert (tmp_path / "private.db").stat().st_mode & 0o777 == 0o600
+    finally:
+        database.dispose()
