@@ -45,6 +45,9 @@ _NOW = re.compile(
 )
 
 
+_PARTS = re.compile(r"[.,;:!?\n]+|\b(?:and|but|then|also|plus)\b", re.IGNORECASE)
+
+
 def says_now(text: str) -> bool:
     return any(_NOW.search(form) for form in normalise(text))
 
@@ -53,6 +56,11 @@ def assess_answer(text: str, asked: Optional[str]) -> Assessment:
     """`assess`, for a message answering the screen question `asked` (None: any other message)."""
     verdict = assess(text)
     kinds = history_kinds(asked)
-    if verdict.is_crisis and verdict.category in kinds and not says_now(text):
-        return NOT_CRISIS
-    return verdict
+    if not verdict.is_crisis or verdict.category not in kinds or says_now(text):
+        return verdict
+    # The verdict names one kind; another kind of danger may ride along ("...and I took all my pills").
+    for part in _PARTS.split(text):
+        other = assess(part) if part.strip() else NOT_CRISIS
+        if other.is_crisis and other.category not in kinds:
+            return other
+    return NOT_CRISIS
