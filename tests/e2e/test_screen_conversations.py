@@ -108,3 +108,16 @@ def test_a_crisis_message_in_the_middle_gets_the_crisis_response_first(helpline)
     helpline.say(sender, "me")
     replies = texts(helpline.say(sender, "honestly i just want to end it all"))
     assert "988" in replies[0]
+
+
+def test_yes_to_the_first_asq_question_in_own_words_gives_988_then_the_acuity_question(helpline):
+    replies = texts(run_screen(helpline, ["me", "im 34", "yeah ive thought about killing myself a few times"]))
+    joined = " ".join(replies)
+    assert "988" in joined and "right now" in joined
+    assert not any("741741" in t for t in replies), "the crisis response is for danger now"
+
+
+def test_a_past_seizure_is_an_answer_to_the_withdrawal_question(helpline):
+    replies = texts(run_screen(helpline, ["me", "im 34", "no", "yes i had a seizure once when i quit drinking"]))
+    assert not any("741741" in t for t in replies)
+    assert any("nurse or doctor every day" in t for t in replies)  # the next question
