@@ -6,14 +6,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
 
-# NUL and the other C0 controls but tab and line breaks: no database keeps NUL in text, and none means anything.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# NUL and the other C0 controls but tab and line breaks: no database keeps NUL in text, none means anything,
+# and none is valid in XML 1.0 (TwiML).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def storable(text: str) -> str:
     """Text every store can keep: half an emoji (a lone surrogate) becomes U+FFFD, control characters go."""
     whole = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return _CONTROLS.sub("", whole)
+    return CONTROL_CHARACTERS.sub("", whole)
 
 
 @dataclass

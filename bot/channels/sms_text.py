@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
+from bot.turn import CONTROL_CHARACTERS
+
 # Twilio's own lists (its STOP filtering on long codes): keeping ours the same
 # means we never think a number can be texted when Twilio has blocked it.
 STOP_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"})
@@ -73,8 +75,6 @@ SMART_ENCODING = {
 }
 _SMART = str.maketrans(SMART_ENCODING)
 
-# Control characters other than tab and newlines are not valid in XML 1.0 (TwiML).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EDGE_PUNCTUATION = " \t\r\n.,;:!?'\"`*_~()[]{}<>-"
 
 Buttons = Sequence[Mapping[str, str]]
@@ -157,12 +157,12 @@ def map_reply(body: str, options: Optional[Options]) -> Optional[str]:
 
 # -- text rules --------------------------------------------------------------
 def clean_inbound(body: Optional[str]) -> str:
-    return _CONTROL.sub("", (body or "")[:MAX_INBOUND]).strip()
+    return CONTROL_CHARACTERS.sub("", (body or "")[:MAX_INBOUND]).strip()
 
 
 def smart_encode(text: str) -> str:
     """Swap typographic punctuation for its GSM-7 look-alike; drop stray control characters."""
-    return _CONTROL.sub("", (text or "").translate(_SMART))
+    return CONTROL_CHARACTERS.sub("", (text or "").translate(_SMART))
 
 
 def gsm7_length(text: str) -> Optional[int]:
