@@ -80,7 +80,7 @@ eval: $(MODEL) ## Cross-validation, held-out scores, the safety net, understandi
 	$(PY) scripts/cross_validate.py
 	$(PY) scripts/eval_nlu.py --model $(MODEL)
 	$(PY) scripts/eval_safety.py --no-fail
-	$(PY) scripts/eval_understanding.py --model $(MODEL)
+	$(PY) scripts/eval_understanding.py --model $(MODEL) --split all
 	$(PY) scripts/eval_screens.py
 
 clinc: $(STAMP) ## Remake data/nlu_clinc.yml, out-of-scope examples from CLINC150's training splits

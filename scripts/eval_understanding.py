@@ -1,7 +1,8 @@
 """How well the assistant understands the people who write, on sets it was never trained on.
 
-    python scripts/eval_understanding.py [--model models/helpline.tar.gz] [--split dev|test|all]
-                                         [--clinc ../shared/data/clinc150/data_train_val.json]
+    python scripts/eval_understanding.py [--model models/helpline.tar.gz]
+                                         [--split dev|test|unseen_a|unseen_b|all|reported]
+                                         [--clinc ../shared/data/clinc150/data_train_val.json] [--show-misses]
 
 Sets (tests/heldout/<split>/, written apart from the training data): situations
 (help for oneself, a loved one, a relapse, mandated, "is it a problem", not
@@ -9,7 +10,10 @@ ready), fresh FAQ wordings, off-topic texts, heavy-but-safe messages and crisis
 messages of every kind; plus CLINC150's validation splits (out-of-scope, and its
 unrelated everyday intents), halved: even rows belong to dev, odd rows to test.
 `dev` is what the team tunes on (the gate's and the crisis check's cut-offs);
-`test` is only ever reported.
+`test` is only ever reported. `unseen_a` and `unseen_b` were written by people who saw
+neither the training data nor the other sets: only their figures are printed, never
+their misses (unless --show-misses), so nobody tunes against them by accident.
+`all` is every set; `reported` is every set but dev.
 
 Crisis figures are given per layer: the gateway's safety net (core/safety/),
 the model sure of a crisis (intent `crisis`: full crisis path), the model unsure
@@ -39,6 +43,7 @@ OUT = ROOT / "results" / "understanding"
 SET_NAMES = ("situations", "faq", "offtopic", "heavy", "crisis")
 FALLBACKS = {"out_of_scope", "nlu_fallback"}
 CRISIS, CHECK = "crisis", "check_safety"
+SPLITS = ("dev", "test", "unseen_a", "unseen_b")
 GATE_THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
@@ -54,7 +59,7 @@ def load_groups(path: Path) -> Dict[str, List[str]]:
 def clinc_halves(path: Path, split: str) -> Dict[str, List[str]]:
     """CLINC150's validation rows for one split: out-of-scope, and everyday intents we don't handle."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    parity = 0 if split == "dev" else 1
+    parity = 0 if split == "dev" else 1  # every reported set uses the test half
     oos = [t for i, (t, _) in enumerate(data["oos_val"]) if i % 2 == parity]
     other = [t for i, (t, intent) in enumerate(data["val"]) if intent not in IN_SCOPE and i % 2 == parity]
     return {"clinc_oos": oos, "clinc_other": other}
@@ -242,10 +247,11 @@ def gate_sweep(judged: Dict[str, Dict[str, List[Judged]]]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "helpline.tar.gz")
-    parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    parser.add_argument("--split", choices=(*SPLITS, "all", "reported"), default="all")
     parser.add_argument("--clinc", type=Path, default=SOURCE)
+    parser.add_argument("--show-misses", action="store_true", help="write the misses of the unseen sets too")
     args = parser.parse_args()
-    splits = ("dev", "test") if args.split == "all" else (args.split,)
+    splits = {"all": SPLITS, "reported": SPLITS[1:]}.get(args.split, (args.split,))
     results, errors = {}, []
     agent = load_agent(args.model)
     for split in splits:
@@ -257,8 +263,13 @@ def main() -> int:
         else:
             print(f"CLINC150 not found at {args.clinc}: its figures are left out")
         judged = judge_all(agent, sets)
-        results[split] = report_split(split, judged, errors)
-        gate_sweep(judged)
+        misses: List[str] = []
+        results[split] = report_split(split, judged, misses)
+        if split.startswith("unseen") and not args.show_misses:
+            print(f"({len(misses)} misses on {split} not written: it stays unseen)")
+        else:
+            errors += misses
+            gate_sweep(judged)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "figures.json").write_text(json.dumps(results, indent=2))
     (OUT / "errors.txt").write_text("\n".join(errors) + "\n")
