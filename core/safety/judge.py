@@ -212,6 +212,7 @@ _PAST_RE = re.compile(
     r"in (?:high school|college|middle school|junior high|my teens|my twenties|my 20s|my thirties|my youth)|"
     r"used to|in the past|long time ago|a long time|a while (?:ago|back)|history of|previously|clean since|"
     r"sober since|been (?:clean|sober|free)|(?:clean|sober) (?:for|from)|years (?:clean|sober)|months (?:clean|sober)|"
+    r"last (?:spring|summer|fall|autumn|winter|christmas|thanksgiving)|"
     r"in recovery|survived|survivor|(?:havent|have not|hasnt) (?:in|since)|it has been (?:a long time|years)|"
     r"its been (?:a long time|years)|last time|recovered|healed|before i got (?:clean|sober)|"
     r"(?:didnt|did not|never) happen again)\b|\bbefore ?$"
@@ -243,6 +244,26 @@ _NEUTRALISERS: Sequence[Pattern[str]] = [
         r"\b(?:dying|die|dead|killing|kill) (?:to|for) (?:know|see|get|start|try|hear|a|some|my|the)\b",
         r"\b(?:phone|battery|car|laptop|plant|plants|conversation|party|chat) (?:is |was )?(?:dying|dead|died)\b",
         r"\b(?:almost|nearly) (?:died|had a heart attack|killed)\b",
+        # grief: someone who died of it ("grieving my friend who overdosed")
+        r"\b(?:grieving|grieve|mourning|mourn|miss|missing|lost|remember|remembering|funeral|memorial|"
+        r"anniversary|dreams? about|dreaming about|thinking about) (?:for |of )?(?:\w+ ){0,4}?who "
+        r"(?:overdosed|killed (?:himself|herself|themselves)|took (?:his|her|their) (?:own )?life|died)\b",
+        # a boss is not a threat to life ("my boss is going to kill me")
+        r"\b(?:boss|manager|supervisor|teacher|coach|professor|editor)(?: \w+){0,2}? (?:is going to|is gonna|will|"
+        r"would|wants to|is about to) (?:kill|murder) me\b",
+        # how the program handles it: a question about the service, not a disclosure
+        r"\b(?:do|does|can|will|would|how do|how does|how will) (?:the )?(?:counselors?|counsellors?|therapists?|"
+        r"staff|doctors?|groups?|program|iop|you guys|your team|your staff|clinicians?) (?:\w+ ){0,2}?"
+        r"(?:help|deal|handle|work|cope|support|treat|address)\w* (?:\w+ ){0,2}?(?:with |on )?"
+        r"(?:suicidal (?:thoughts|feelings|ideation)|thoughts of (?:suicide|self harm|hurting (?:myself|yourself|"
+        r"themselves|oneself))|self harm|suicide|overdoses?)\b",
+        r"\bwhat (?:happens|do you do|would you do|do (?:they|counselors|staff) do) (?:if|when) (?:someone|somebody|"
+        r"a client|a patient|a member|people|anyone) (?:\w+ ){0,4}?(?:talks?|talking|mentions?|brings? up|says?|"
+        r"shares?|admits?) (?:about )?(?:suicide|suicidal (?:thoughts|feelings)|self harm|hurting (?:himself|herself|"
+        r"themselves)|wanting to die)\b",
+        r"\bwhat (?:if|happens if|do i do if|should i do if) i (?:have|get|start having|ever have) (?:thoughts|urges|"
+        r"feelings) (?:of|about) (?:suicide|hurting myself|self harm|killing myself|wanting to die|dying) "
+        r"(?:during|in|while in|at) (?:treatment|the program|group|iop|a session|sessions)\b",
         r"\boverdos\w* on (?:netflix|tv|television|chocolate|sugar|caffeine|coffee|candy|sweets|pizza|youtube|tiktok|"
         r"shows|work|love|sunshine|carbs|cake|cookies|junk food|video games|games|anime|memes|true crime|podcasts)\b",
     )

@@ -364,8 +364,25 @@ _KEYS: Dict[str, Tuple[str, ...]] = {
         "top floor",
         "sill",
     ),
+    "on a high place or the tracks": (
+        "bridge",
+        "overpass",
+        "ledge",
+        "cliff",
+        "roof",
+        "tracks",
+        "railroad",
+        "railing",
+        "parapet",
+    ),
+    "at the edge of a height": ("edge",),
+    "means made ready": ("ready", "loaded", "set up", "picked out", "laid out"),
+    "will not live long": ("live", "alive", "survive", "last", "problem", "burden"),
+    "confused and lost": ("know where i am",),
+    "seeing what is not there": ("there", "here", "real", "else"),
     "giving belongings away": ("gave", "giving", "given", "signed", "settled"),
     "letters left": ("letter", "note"),
+    "goodbye letters": ("letter", "note"),
     "last words": (
         "last time",
         "before i go",
@@ -1229,6 +1246,42 @@ RULES: Sequence[Rule] = (
         r"dont see the point|going to walk)\b",
         who=SELF,
     ),
+    _rule(
+        "suicide",
+        "on a high place or the tracks",
+        # Someone standing on a bridge or the tracks is in danger; someone merely "on the
+        # bridge" may be driving to work, so that needs a word that it is now.
+        r"\b(?:standing|sitting|lying|laying|waiting) (?:right )?(?:on|at|atop|on top of|at the top of|up on) "
+        r"(?:the |a |this |that )?(?:\w+ ){0,2}?(?:bridge|overpass|ledge|cliff|rooftop|roof|train tracks|tracks|railroad tracks|railing|parapet)\b(?! (?:street|st|road|rd|avenue|ave|lane|clinic|office|club|game|games|tournament|party|fixing|repairing|cleaning|working|shoveling|installing))"
+        r"|\bi am (?:right )?(?:on|at|up on|on top of) (?:the |a |this |that )?(?:\w+ ){0,2}?(?:ledge|railing|parapet|train tracks|tracks|railroad tracks)\b(?! (?:street|st|road|rd|avenue|ave|lane|clinic|office|club|game|games|tournament|party|fixing|repairing|cleaning|working|shoveling|installing))"
+        r"|\bon (?:the |a |top of the )?(?:\w+ ){0,2}?(?:bridge|overpass|ledge|cliff|rooftop|roof|train tracks|tracks|railroad tracks|railing|parapet)\b(?: ,)?(?: \w+){0,2}? "
+        r"(?:waiting|looking down|alone|right now|tonight|thinking|ready|one last time)\b",
+        who=SELF,
+    ),
+    _rule(
+        "suicide",
+        "at the edge of a height",
+        r"\b(?:at|on|over|near|to) the (?:very )?edge of (?:the |a |this |that )?(?:\w+ ){0,3}?"
+        r"(?:roof|rooftop|bridge|cliff|building|garage|platform|balcony|overpass|tracks|quarry|dam)\b",
+        who=SELF,
+    ),
+    _rule(
+        "suicide",
+        "means made ready",
+        r"\b(?:have|got|has|i have|ive got) (?:the|my|a) (?:gun|pistol|rifle|shotgun|rope|noose|pills|blade|razor|cord)s? "
+        r"(?:all )?(?:ready|loaded|set up|picked out|laid out)\b",
+        who=SELF,
+    ),
+    _rule(
+        "suicide",
+        "will not live long",
+        r"\bi (?:will not|wont|am not going to) (?:live|be alive|survive|last) (?:that long|long enough|much longer|"
+        r"till then|until then|to see (?:it|that|then))\b"
+        r"|\b(?:soon|after tonight|tomorrow|before long) i (?:will not|wont) be a (?:problem|burden)\b"
+        r"|\bi (?:will not|wont) be a (?:problem|burden) (?:for|to) (?:\w+ ){1,2}?(?:much longer|for long|soon|"
+        r"after tonight)\b",
+        who=SELF,
+    ),
     # farewells
     _rule(
         "suicide",
@@ -1258,6 +1311,15 @@ RULES: Sequence[Rule] = (
         r"|\bmake sure (?:someone|somebody) (?:checks on|feeds|takes care of|looks after) my (?:cat|dog|kids|pets?)\b"
         r"|\bdeleted (?:all )?my (?:accounts|social media|profiles)\b.{0,50}\bpasswords?\b"
         r"|\b(?:its|it is) over\b.{0,30}\bthank (?:you|u) for everything\b",
+        who=SELF,
+    ),
+    _rule(
+        "suicide",
+        "goodbye letters",
+        r"\b(?:left|written|writing|finished|leaving) (?:my )?(?:goodbye |final |last )?(?:letters|notes) (?:for|to) "
+        r"(?:everyone|everybody|all of them|my family|my kids|my children|my loved ones|the people i love|my parents)\b"
+        r"(?! (?:about|on|with|for when|explaining|saying where|telling them|so they know|while i am at|until))"
+        r"|\b(?:left|wrote|written|writing|finished|leaving) (?:a |my )?(?:goodbye|final|suicide) (?:letter|note)\b",
         who=SELF,
     ),
     # not safe
@@ -1338,6 +1400,25 @@ RULES: Sequence[Rule] = (
         default_other=True,
     ),
     # medical emergency now
+    _rule(
+        "medical",
+        "confused and lost",
+        r"\b(?:confused|disoriented|dizzy|cant think|cannot think|spinning|blacking out)\b(?: \S+){0,8}? "
+        r"(?:dont|do not) know where i am\b"
+        r"|\b(?:dont|do not) know where i am\b(?: \S+){0,8}? (?:confused|disoriented|cant think|cannot think|"
+        r"cant see|spinning|cant remember)\b",
+        who=SELF,
+    ),
+    _rule(
+        "medical",
+        "seeing what is not there",
+        # Hallucinations in withdrawal: delirium tremens.
+        r"\b(?:stopped|quit|quitting|detoxing|withdrawing|without a drink|last drink|coming off)\b(?: \S+){0,12}? "
+        r"(?:seeing|hearing|see|hear) (?:people|things|bugs|spiders|voices|someone|shadows|snakes)\b(?: \S+){0,3}? "
+        r"(?:(?:who |that )?(?:are|is) not (?:there|here|real)|(?:who |that )?(?:arent|isnt) (?:there|here|real)|"
+        r"nobody else (?:can )?(?:sees?|hears?))",
+        who=SELF,
+    ),
     _rule(
         "medical",
         "breathing badly",
