@@ -8,6 +8,10 @@ ranked with at least `unsure` under something else), the intent becomes
 now, instead of a wrong answer, and opens no crisis ticket by itself. A message
 of several sentences is also judged by its most crisis-like sentence. Both
 cut-offs are tuned on the dev sets (scripts/eval_understanding.py).
+
+It runs after Rasa's FallbackClassifier, so that "two intents too close" or "unsure"
+never hides a crisis: a crisis the model is sure of wins, and one it only suspects
+gets 988 and the question instead of "Sorry, I didn't follow".
 """
 
 from __future__ import annotations
@@ -25,11 +29,14 @@ from rasa.shared.nlu.training_data.message import Message
 from nlu.linear_classifier import CRISIS, CRISIS_IN_PART
 
 CHECK_SAFETY = "check_safety"
+NOT_UNDERSTOOD = "nlu_fallback"
 
 
 def crisis_verdict(ranking: List[Dict[str, Any]], sure: float, unsure: float, in_part: float = 0.0) -> Optional[str]:
     """ "crisis", "check_safety" or None, from an intent ranking (best first) and the
-    crisis confidence of the most crisis-like sentence of the message (`in_part`)."""
+    crisis confidence of the most crisis-like sentence of the message (`in_part`).
+    "Not understood" is no verdict about danger: it is looked past."""
+    ranking = [r for r in ranking if r.get("name") != NOT_UNDERSTOOD]
     confidence = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == CRISIS), 0.0)
     if (ranking and ranking[0].get("name") == CRISIS and confidence >= sure) or in_part >= sure:
         return CRISIS
@@ -65,11 +72,14 @@ class CrisisCheck(GraphComponent, IntentClassifier):
             in_part = float((message.get(CRISIS_IN_PART) or {}).get("confidence") or 0.0)
             verdict = crisis_verdict(ranking, self._config["sure"], self._config["unsure"], in_part)
             if verdict == CRISIS and (message.get(INTENT) or {}).get("name") != CRISIS:
-                # One sentence of it is plainly a crisis: the full crisis path, whatever the rest asks.
-                message.set(INTENT, {"name": CRISIS, "confidence": in_part}, add_to_output=True)
+                # One sentence of it is plainly a crisis, or the fallback had put it second:
+                # the full crisis path, whatever the rest asks.
+                ranked = next((float(r.get("confidence") or 0.0) for r in ranking if r.get("name") == CRISIS), 0.0)
+                top = {"name": CRISIS, "confidence": max(in_part, ranked)}
+                message.set(INTENT, top, add_to_output=True)
                 message.set(
                     INTENT_RANKING_KEY,
-                    [{"name": CRISIS, "confidence": in_part}] + [r for r in ranking if r.get("name") != CRISIS],
+                    [top] + [r for r in ranking if r.get("name") not in (CRISIS, NOT_UNDERSTOOD)],
                     add_to_output=True,
                 )
             elif verdict == CHECK_SAFETY:

@@ -22,6 +22,10 @@ def ranking(*pairs):
         (ranking(("faq", 0.9), ("crisis", 0.05)), None),
         (ranking(("greet", 1.0)), None),
         ([], None),
+        # "Not understood" (two intents too close, or unsure) never hides a crisis.
+        (ranking(("nlu_fallback", 0.5), ("crisis", 0.92), ("faq", 0.88)), CRISIS),
+        (ranking(("nlu_fallback", 0.5), ("crisis", 0.45), ("faq", 0.4)), CHECK_SAFETY),
+        (ranking(("nlu_fallback", 0.5), ("help_self", 0.42), ("crisis", 0.05)), None),
     ],
 )
 def test_verdict(given, expected):
@@ -39,6 +43,19 @@ def test_unsure_crisis_becomes_check_safety_and_keeps_the_ranking():
     CrisisCheck({"sure": 0.8, "unsure": 0.25}).process([message])
     assert message.get("intent") == {"name": CHECK_SAFETY, "confidence": 1.0}
     assert [r["name"] for r in message.get("intent_ranking")] == [CHECK_SAFETY, "crisis", "hard_feelings"]
+
+
+def test_a_crisis_the_fallback_put_second_takes_the_crisis_path():
+    message = Message(
+        data={
+            "text": "what time is group? i have the rope ready",
+            "intent": {"name": "nlu_fallback", "confidence": 0.5},
+            "intent_ranking": ranking(("nlu_fallback", 0.5), ("crisis", 0.93), ("faq", 0.9)),
+        }
+    )
+    CrisisCheck({"sure": 0.9, "unsure": 0.4}).process([message])
+    assert message.get("intent") == {"name": CRISIS, "confidence": 0.93}
+    assert message.get("intent_ranking")[0] == {"name": CRISIS, "confidence": 0.93}
 
 
 def test_a_sure_crisis_is_left_as_it_is():
