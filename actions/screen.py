@@ -120,13 +120,12 @@ def remaining_questions(slots: Mapping[str, Any]) -> List[str]:
     questions = list(QUESTIONS)
     if slots.get("asq_wish_dead") is False:
         questions.remove("asq_now")
-    # Questions whose answer can no longer change the suggestion are not asked: the screen stays short.
-    # (Those that raise a flag for the clinician, like mood, home and schedule, are always asked.)
-    if suggest_level(answers_from_slots(slots)).level == scoring.INPATIENT:
-        questions = [q for q in questions if q not in ("unmanageable", "use_frequency", "outpatient_failed")]
-    if slots.get("use_frequency") == parse.DAILY:
-        questions = [q for q in questions if q != "outpatient_failed"]  # daily use already means at least IOP
-    return questions
+    # Questions whose answer can no longer change the suggestion are not asked: the screen stays short
+    # (withdrawal or daily nursing care already mean inpatient; "unmanageable" already means PHP; daily
+    # use already means IOP). Those that raise a flag for the clinician, like mood, home and schedule,
+    # are always asked.
+    answers = answers_from_slots(slots)
+    return [q for q in questions if answers.get(q) is not None or not scoring.cannot_change(q, answers)]
 
 
 class ValidateScreenForm(FormValidationAction):

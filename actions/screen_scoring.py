@@ -121,8 +121,20 @@ def phq2_score(answers: Mapping[str, Any]) -> Optional[int]:
     return sum(known) if known else None
 
 
+def cannot_change(question: str, answers: Mapping[str, Any]) -> bool:
+    """True when no answer to `question` could change the suggestion: every level its rules
+    reach is already reached by another answer, and it raises no flag for the clinician."""
+    rules = [r for r in RULES if r[0] == question]
+    if not rules or any(flag for *_, flag in rules):
+        return False
+    reached = [rank(level) for q, trigger, level, _, _ in RULES if q != question and _fires(answers.get(q), trigger)]
+    current = max(reached, default=rank(OUTPATIENT))
+    return all(rank(level) <= current for _, _, level, _, _ in rules)
+
+
 def unanswered(answers: Mapping[str, Any]) -> List[str]:
-    return [q for q in DECIDING_QUESTIONS if answers.get(q) is None]
+    """Deciding questions left without an answer that could still have changed the suggestion."""
+    return [q for q in DECIDING_QUESTIONS if answers.get(q) is None and not cannot_change(q, answers)]
 
 
 def _asq(answers: Mapping[str, Any]) -> Tuple[List[str], List[str]]:

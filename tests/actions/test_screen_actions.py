@@ -316,6 +316,10 @@ def test_questions_that_cannot_change_the_suggestion_are_not_asked():
     daily = remaining_questions({**base, "withdrawal": False, "medical_daily_care": False, "use_frequency": "daily"})
     assert "outpatient_failed" not in daily and "unmanageable" in daily
     assert "outpatient_failed" in remaining_questions({**base, "use_frequency": "weekly"})
+    # life made unmanageable already means PHP: how often, or whether outpatient care failed, cannot raise it
+    unmanageable = remaining_questions({**base, "withdrawal": False, "medical_daily_care": False, "unmanageable": True})
+    assert not {"use_frequency", "outpatient_failed"} & set(unmanageable)
+    assert {"home_safe", "readiness", "can_attend"} <= set(unmanageable)
 
 
 def test_who_and_age_are_asked_together():

@@ -207,3 +207,30 @@ def test_never_called_a_diagnosis_or_a_placement():
     words = " ".join(v for k, v in vars(s).items() if k.startswith("R_")).lower()
     for banned in ("diagnos", "asam", "placement"):
         assert banned not in words
+
+
+def test_questions_not_asked_because_they_could_not_change_the_level_do_not_make_it_incomplete():
+    answers = {**QUIET, "unmanageable": True, "use_frequency": None, "outpatient_failed": None}
+    suggestion = s.suggest_level(answers)
+    assert suggestion.level == s.PHP
+    assert s.INCOMPLETE not in suggestion.flags
+    # a question skipped by the visitor that could have raised the level still does
+    skipped = s.suggest_level({**QUIET, "unmanageable": None})
+    assert s.INCOMPLETE in skipped.flags
+
+
+@pytest.mark.parametrize(
+    "question, answers, expected",
+    [
+        ("outpatient_failed", {"use_frequency": "daily"}, True),
+        ("outpatient_failed", {"use_frequency": "weekly"}, False),
+        ("use_frequency", {"unmanageable": True}, True),
+        ("unmanageable", {"withdrawal": True}, True),
+        ("unmanageable", {"use_frequency": "daily"}, False),
+        # a question that raises a flag is always asked
+        ("home_safe", {"withdrawal": True}, False),
+        ("withdrawal", {"medical_daily_care": True}, False),
+    ],
+)
+def test_cannot_change(question, answers, expected):
+    assert s.cannot_change(question, answers) is expected

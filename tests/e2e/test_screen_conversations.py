@@ -57,7 +57,8 @@ def with_answer(index: int, answer: str, skipped: tuple = ()) -> List[str]:
         (["me", "im 34"] + QUIET, "outpatient"),
         # daily use already means IOP: whether outpatient care was tried is not asked
         (["me", "im 34"] + with_answer(6, "every day", skipped=(7,)), "iop"),
-        (["me", "im 34"] + with_answer(5, "yeah"), "php"),
+        # life unmanageable already means PHP: how often, or whether outpatient care failed, is not asked
+        (["me", "im 34"] + with_answer(5, "yeah", skipped=(6, 7)), "php"),
         (["me", "im 34"] + with_answer(8, "not really"), "residential"),
         # withdrawal first: nothing the next three questions could say would change it
         (["me", "im 34"] + with_answer(1, "yes, shakes and sweats", skipped=(5, 6, 7)), "inpatient"),
