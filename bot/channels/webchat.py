@@ -47,6 +47,8 @@ CHANNEL = "web"
 BOT_EVENT = "bot_uttered"
 USER_EVENT = "user_uttered"
 HISTORY_EVENT = "session_history"
+STAFF_TYPING_EVENT = "staff_typing"  # to the page: {"typing": bool}
+VISITOR_TYPING_EVENT = "visitor_typing"  # from the page: {"typing": bool}
 AUTHOR_METADATA = "author_metadata"
 
 # The widget caps input at 4000 characters like the REST channel; longer text
@@ -182,6 +184,7 @@ class WebChat:
         sio.on("disconnect", self.on_disconnect)
         sio.on("session_request", self.on_session_request)
         sio.on(USER_EVENT, self.on_user_uttered)
+        sio.on(VISITOR_TYPING_EVENT, self.on_visitor_typing)
 
     async def on_connect(self, sid: str, environ: Dict[str, Any], auth: Any = None) -> bool:
         return True
@@ -278,6 +281,26 @@ class WebChat:
                 await self.sio.emit(BOT_EVENT, message, room=room)
         return present
 
+    async def staff_typing(self, session_id: str, typing: bool) -> None:
+        """Show (or hide) "staff are typing" on every page open on this conversation."""
+        for room in rooms_of(session_id):
+            await self.sio.emit(STAFF_TYPING_EVENT, {"typing": bool(typing)}, room=room)
+
+    async def on_visitor_typing(self, sid: str, data: Any = None) -> None:
+        """Tell the console the visitor is writing; only a yes or no travels, never the text."""
+        visitor = self.visitors.get(sid)
+        if visitor is None or not isinstance(data, dict):
+            return
+        from bot.events import VISITOR_TYPING
+        from bot.store import conversations as convo
+        from bot.web_keys import DB, EVENTS
+
+        found = await self.app[DB].run(convo.conversation_id_by_address, CHANNEL, visitor.session_id)
+        if found is not None:
+            await self.app[EVENTS].publish(
+                VISITOR_TYPING, {"conversation_id": found, "typing": bool(data.get("typing"))}
+            )
+
     def _has_participants(self, room: str) -> bool:
         return any(True for _ in self.sio.manager.get_participants("/", room))
 
@@ -328,6 +351,7 @@ TEMPLATE_ENV: "web.AppKey[jinja2.Environment]" = web.AppKey("webchat_templates")
 async def _register_delivery(app: web.Application) -> None:
     chat = app[WEBCHAT]
     app[DELIVERIES].register(CHANNEL, chat.send)
+    app[DELIVERIES].register_typing(CHANNEL, chat.staff_typing)
     if not SOCKET_IO_CLIENT.is_file():
         log.warning("web chat: %s is missing; run `make install` (npm ci) for the page at /", SOCKET_IO_CLIENT.name)
 

@@ -20,16 +20,18 @@ def ticket(db, channel, address, text, priority="normal", minutes_ago=0):
     return conversation_id, handoff["id"]
 
 
-def test_unclaimed_first_then_crisis_then_longest_waiting(db):
+def test_crisis_newest_first_then_urgent_and_normal_longest_waiting(db):
     _, old_normal = ticket(db, "web", "w" * 32, "hello", "normal", minutes_ago=30)
     _, new_crisis = ticket(db, "sms", "+15555550123", "help", "crisis", minutes_ago=1)
     _, urgent = ticket(db, "web", "u" * 32, "hm", "urgent", minutes_ago=5)
+    _, old_crisis = ticket(db, "web", "o" * 32, "hurt", "crisis", minutes_ago=20)
     _, claimed_crisis = ticket(db, "web", "c" * 32, "x", "crisis", minutes_ago=60)
+    _, new_normal = ticket(db, "web", "n" * 32, "hi", "normal", minutes_ago=2)
     assert db.call(convo.claim, claimed_crisis, "dana")
     queue = db.call(queue_store.queue_snapshot)
-    assert [q["handoff_id"] for q in queue] == [new_crisis, urgent, old_normal, claimed_crisis]
+    assert [q["handoff_id"] for q in queue] == [new_crisis, old_crisis, claimed_crisis, urgent, old_normal, new_normal]
     assert queue[0]["address"] == "•••• 0123" and queue[0]["last_message"] == "help"
-    assert queue[-1]["status"] == "claimed" and queue[-1]["claimed_by"] == "dana"
+    assert queue[2]["status"] == "claimed" and queue[2]["claimed_by"] == "dana"
 
 
 def test_resolved_tickets_leave_the_queue(db):
