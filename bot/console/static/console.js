@@ -323,7 +323,7 @@
       var a = document.createElement("a");
       a.href = "/console/conversations/" + item.conversation_id;
       var unread = lastUnread[item.conversation_id] || 0;
-      a.textContent = item.channel + " " + item.address + (unread ? " (" + unread + " new)" : "");
+      a.textContent = item.address + (unread ? " (" + unread + " new)" : "");
       if (item.conversation_id === here) { a.setAttribute("aria-current", "page"); }
       if (unread) { a.className = "has-unread"; }
       li.appendChild(a);
@@ -432,6 +432,8 @@
         if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && box.form) {
           event.preventDefault();
           box.form.requestSubmit();
+        } else if (event.key === "Escape") {
+          box.blur();  // so the letter shortcuts work again
         }
       });
     });
