@@ -60,6 +60,7 @@ def create_app(settings: Settings, zone: Callable[[], tzinfo]) -> web.Applicatio
             web.get("/search", review.search_page),
             web.get("/audit", review.audit_page),
             web.get("/dashboard", dashboard.page),
+            web.get("/review-queue", dashboard.review_queue),
             web.static("/assets/", pages.STATIC, show_index=False, follow_symlinks=False),
         ]
     )
