@@ -121,7 +121,8 @@ def test_a_busy_hour(people, desk):
 
     # -- before the rush: Dana sets the name visitors see and a saved reply; Ravi turns his sound off.
     sign_in(dana, url, "dana")
-    dana.get_by_role("link", name="You").click()
+    expect(dana.get_by_text("Visitors see you as “Administrator”.")).to_be_visible()
+    dana.get_by_role("link", name="Set the name they see").click()
     dana.get_by_label("Your name").fill("Dana")
     dana.get_by_label("Role line (optional)", exact=False).fill("intake counsellor")
     expect(dana.locator("#name-preview")).to_have_text("Dana, intake counsellor")
@@ -287,3 +288,13 @@ def test_a_busy_hour(people, desk):
     reply_box = phone_page.get_by_label("Reply to the visitor").bounding_box()
     assert reply_box["x"] >= 0 and reply_box["x"] + reply_box["width"] <= 390
     no_axe_violations(phone_page)
+
+    # -- after the hour: what the supervisor reads on the dashboard.
+    dana.goto(url + "/console/dashboard?days=1")
+    crisis = dana.get_by_role("region", name="Crises: time to the first reply from a person")
+    expect(crisis).to_contain_text("for the 2 crisis tickets of this period (1 answered)")
+    expect(crisis).to_contain_text("Unclaimed longer than 5 minutes")
+    no_axe_violations(dana)
+    dana.get_by_role("link", name="Review the messages it was least sure of").click()
+    expect(dana.get_by_role("heading", level=1)).to_have_text("Messages the assistant was least sure of")
+    no_axe_violations(dana)
