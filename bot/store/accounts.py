@@ -129,6 +129,8 @@ def set_active_by(s: Session, actor: str, username: str, active: bool) -> Dict[s
 
 
 def reset_by(s: Session, actor: str, username: str, password_hash: str) -> Dict[str, Any]:
+    if actor == username:
+        raise StaffError("Change your own password on the password page; a reset is for someone else.")
     member = staff_store.set_password(s, username, password_hash, must_change_password=True)
     staff_store.forget_failures(s, username)
     audit.record(s, actor, "password_reset", detail=username)

@@ -119,12 +119,16 @@
   }
 
   // -- the crisis alert ------------------------------------------------------------
+  var alertedHere = [];  // if storage is refused, this tab still alerts once per crisis
   function alerted() {
-    try { return JSON.parse(window.localStorage.getItem(ALERTED_KEY) || "[]") || []; } catch (e) { return []; }
+    try {
+      return (JSON.parse(window.localStorage.getItem(ALERTED_KEY) || "[]") || []).concat(alertedHere);
+    } catch (e) { return alertedHere; }
   }
 
   function remember(ids) {
-    try { window.localStorage.setItem(ALERTED_KEY, JSON.stringify(ids.slice(-200))); } catch (e) { /* private mode */ }
+    alertedHere = ids.slice(-200);
+    try { window.localStorage.setItem(ALERTED_KEY, JSON.stringify(alertedHere)); } catch (e) { /* private mode */ }
   }
 
   function announce(fresh, count) {

@@ -224,6 +224,8 @@ async def test_admins_add_disable_and_reset_staff_from_the_console(console_serve
     assert (await ana.get("/console", allow_redirects=False)).status == 303  # signed out at once
     refused = await post(boss, "/console/staff/boss/active", active="0")
     assert refused.status == 400 and "your own account" in await refused.text()
+    own = await post(boss, "/console/staff/boss/reset")
+    assert own.status == 400 and "password page" in await own.text()
     reset = await post(boss, "/console/staff/lee/reset")
     assert re.search(r'<code class="one-time">([^<]+)</code>', await reset.text()).group(1) != one_time
     entries = [(e["actor"], e["action"], e["detail"]) for e in await app[DB].run(audit_store.entries)]
