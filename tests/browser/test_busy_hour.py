@@ -298,3 +298,24 @@ def test_a_busy_hour(people, desk):
     dana.get_by_role("link", name="Review the messages it was least sure of").click()
     expect(dana.get_by_role("heading", level=1)).to_have_text("Messages the assistant was least sure of")
     no_axe_violations(dana)
+
+
+def test_each_alert_can_be_turned_off_and_the_red_alert_stays(people, desk):
+    add_staff(desk, "quiet", "Quinn")
+    quiet = people("quiet_counsellor", notifications=True)
+    sign_in(quiet, desk.url, "quiet")
+    quiet.get_by_role("link", name="You").click()
+    no_axe_violations(quiet)
+    for setting in ("A sound", "A notification", "A count in the tab"):
+        quiet.get_by_label(setting, exact=False).uncheck()
+    quiet.reload()  # kept for this browser
+    for setting in ("A sound", "A notification", "A count in the tab"):
+        expect(quiet.get_by_label(setting, exact=False)).not_to_be_checked()
+    quiet.get_by_role("link", name="Queue").click()
+    quiet.locator("main").click()
+    visitor = people("quiet_hour_visitor")
+    web_visitor(visitor, desk.url, "i want to kill myself")
+    expect(quiet.locator("#crisis-alert")).to_contain_text("Crisis: a visitor may be in danger")
+    expect(quiet).not_to_have_title(re.compile("CRISIS"))
+    assert quiet.evaluate("window.__notifications") == []
+    assert not quiet.evaluate("document.documentElement.hasAttribute('data-chimed')")
