@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Dict, Iterable, List, Optional
 
-from sqlalchemy import Text, case, cast, func, select
+from sqlalchemy import Text, case, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from bot import local_time
 from bot.masking import hide_numbers
 from bot.queue_order import CRISIS_OVERDUE_MINUTES
-from bot.store.models import PRIORITIES, Conversation, Correction, Handoff, Message
+from bot.store.models import PRIORITIES, Conversation, Correction, Handoff, Message, UTCDateTime
 from core.care_levels import LEVELS
 
 DEFAULT_DAYS = 30
@@ -244,8 +244,19 @@ def crisis_first_reply(s: Session, w: Window, now: datetime, minutes: int = CRIS
     A crisis nobody has answered yet counts at its wait so far for "worst",
     so an open crisis never makes the figures look better.
     """
+    # Coerced back to the column's type: a bare MIN() would come back from SQLite as a string.
+    first_staff_line = type_coerce(
+        select(func.min(Message.created_at))
+        .where(
+            Message.conversation_id == Handoff.conversation_id,
+            Message.author == "staff",
+            Message.created_at >= Handoff.created_at,
+        )
+        .scalar_subquery(),
+        UTCDateTime(),
+    )
     tickets = s.execute(
-        select(Handoff.id, Handoff.conversation_id, Handoff.created_at, Handoff.claimed_at).where(
+        select(Handoff.created_at, Handoff.claimed_at, first_staff_line).where(
             Handoff.priority == "crisis", _in(Handoff.created_at, w)
         )
     ).all()
@@ -253,12 +264,7 @@ def crisis_first_reply(s: Session, w: Window, now: datetime, minutes: int = CRIS
     unanswered_waits: List[float] = []
     slow_claims = 0
     limit = timedelta(minutes=minutes)
-    for _, conversation_id, created, claimed in tickets:
-        first = s.execute(
-            select(func.min(Message.created_at)).where(
-                Message.conversation_id == conversation_id, Message.author == "staff", Message.created_at >= created
-            )
-        ).scalar_one()
+    for created, claimed, first in tickets:
         if first is not None:
             answered.append((first - created).total_seconds())
         else:
