@@ -7,12 +7,12 @@ turn it on, rather than being open. What an integration reads is audited.
 
 from __future__ import annotations
 
-import functools
 import hmac
 from typing import Any, Optional
 
 from aiohttp import web
 
+from bot import dashboard_figures
 from bot import review_filters as filters
 from bot.client_address import of_request
 from bot.json_text import json_dumps
@@ -122,10 +122,7 @@ async def dashboard(request: web.Request) -> web.Response:
         days = stats.parse_days(request.query.get("days"))
     except ValueError as exc:
         return bad_request(str(exc))
-    figures = await request.config_dict[DB].run(
-        functools.partial(stats.dashboard, days=days, zone=request.config_dict[ZONE])
-    )
-    return web.json_response(figures, dumps=json_dumps)
+    return web.json_response(await dashboard_figures.figures(request, days), dumps=json_dumps)
 
 
 def create_app() -> web.Application:

@@ -38,6 +38,7 @@ from bot.web_keys import (
     HTTP,
     LIVE,
     METRICS,
+    PROFILE,
     RASA,
     ROUTER,
     SETTINGS,
@@ -58,6 +59,7 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
     profile = load_profile(settings.program_profile)
     contact = contact_from_profile(profile)
     app[ZONE] = profile.zone
+    app[PROFILE] = profile
     db = Database(settings.database_url)
     try:
         await db.migrate()

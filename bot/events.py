@@ -15,6 +15,9 @@ log = logging.getLogger(__name__)
 CRISIS = "crisis"  # a crisis ticket opened
 QUEUE = "queue"  # a ticket opened, claimed, moved or closed
 MESSAGE = "message"  # a transcript grew
+NOTE = "note"  # a private staff note was added (staff only: never sent to the visitor)
+STAFF_TYPING = "staff_typing"  # {"conversation_id", "typing": bool}: the holder is writing a reply
+VISITOR_TYPING = "visitor_typing"  # {"conversation_id", "typing": bool}: the visitor is writing
 
 Listener = Callable[[str, Dict[str, Any]], Awaitable[None]]
 

@@ -30,6 +30,14 @@ class Handoffs:
         await self.db.run(convo.record_replies, conversation_id, [reply.stored()])
         return await self._push(conversation_id, reply)
 
+    async def staff_typing(self, conversation_id: str, typing: bool) -> None:
+        """The holder is (or stopped) writing: the visitor's page may show it; no text goes anywhere."""
+        where = await self.db.run(convo.address_of, conversation_id)
+        if where is None:
+            return
+        await self.deliveries.typing(where[0], where[1], typing)
+        await self.events.publish(ev.STAFF_TYPING, {"conversation_id": conversation_id, "typing": typing})
+
     async def claim(self, handoff_id: int, conversation_id: str, username: str, name: str) -> bool:
         """Staff take a ticket; exactly one of two simultaneous claims wins, and the visitor hears who joined."""
         line = wording.joined(name)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.rasa_client import RasaClient
     from bot.router import Router
     from bot.store.database import Database
+    from core.profile import Profile
 
 SETTINGS: "web.AppKey[Settings]" = web.AppKey("settings")
 DB: "web.AppKey[Database]" = web.AppKey("db")
@@ -31,3 +32,5 @@ METRICS: "web.AppKey[Metrics]" = web.AppKey("metrics")
 DELIVERIES: "web.AppKey[Deliveries]" = web.AppKey("deliveries")
 # The program's time zone (profile `timezone`: a ZoneInfo, or UTC when empty): the console's times and days.
 ZONE: "web.AppKey[tzinfo]" = web.AppKey("zone")
+# The program profile (program.yml) as loaded at start-up: facts for the console's saved replies.
+PROFILE: "web.AppKey[Profile]" = web.AppKey("profile")

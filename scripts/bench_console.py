@@ -2,7 +2,8 @@
 
 Fills a fresh store (SQLite in a temporary folder, or --database-url) with a
 month of traffic, then times what a signed-in page costs: the live queue
-(read on every update), one conversation, a text search and the dashboard.
+(read on every update, with each member's unread counts), one conversation, a text
+search, the dashboard and its review queue.
 
     python scripts/bench_console.py [--conversations 3000] [--open 150] [--database-url URL]
 """
@@ -21,7 +22,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.store import queue as queue_store  # noqa: E402
-from bot.store import search, stats  # noqa: E402
+from bot.store import (  # noqa: E402
+    reads,  # noqa: E402
+    search,
+    stats,
+)
 from bot.store.database import (
     Database,  # noqa: E402
     upgrade,  # noqa: E402
@@ -111,8 +116,11 @@ def main() -> int:
         print(
             f"one conversation         {timed(db, args.runs, queue_store.conversation_view, conversation_id, 'dana')}"
         )
+        # Read for each signed-in member on every live update.
+        print(f"unread, one member       {timed(db, args.runs, reads.unread_held, 'dana')}")
         print(f"search 'insurance'       {timed(db, args.runs, search.search_conversations, 'insurance')}")
         print(f"dashboard, 30 days       {timed(db, max(3, args.runs // 4), stats.dashboard, 30)}")
+        print(f"review queue, 30 days    {timed(db, max(3, args.runs // 4), stats.least_sure, 30)}")
         db.dispose()
     return 0
 

@@ -31,7 +31,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 import jinja2
 import socketio
@@ -47,6 +47,9 @@ CHANNEL = "web"
 BOT_EVENT = "bot_uttered"
 USER_EVENT = "user_uttered"
 HISTORY_EVENT = "session_history"
+STAFF_TYPING_EVENT = "staff_typing"  # to the page: {"typing": bool}
+VISITOR_TYPING_EVENT = "visitor_typing"  # from the page: {"typing": bool}
+TYPING_REPEAT_SECONDS = 3.0
 AUTHOR_METADATA = "author_metadata"
 
 # The widget caps input at 4000 characters like the REST channel; longer text
@@ -165,6 +168,19 @@ async def stored_history(app: web.Application, session_id: str) -> Optional[List
     return history_entries(data.get("messages", [])) if data else None
 
 
+async def tell_staff_visitor_typing(app: web.Application, session_id: str, typing: bool) -> None:
+    from bot.events import VISITOR_TYPING
+    from bot.store import conversations as convo
+    from bot.web_keys import DB, EVENTS
+
+    found = await app[DB].run(convo.conversation_id_by_address, CHANNEL, session_id)
+    if found is not None:
+        await app[EVENTS].publish(VISITOR_TYPING, {"conversation_id": found, "typing": typing})
+
+
+TypingListener = Callable[[web.Application, str, bool], Awaitable[None]]
+
+
 def rooms_of(session_id: str) -> tuple[str, str]:
     """Plain Rasa clients and clients that read author metadata get different payloads."""
     # Prefixed so no session id can name a socket's own private room.
@@ -172,22 +188,32 @@ def rooms_of(session_id: str) -> tuple[str, str]:
 
 
 class WebChat:
-    def __init__(self, app: web.Application, sio: socketio.AsyncServer, history: HistoryLoader = stored_history):
+    def __init__(
+        self,
+        app: web.Application,
+        sio: socketio.AsyncServer,
+        history: HistoryLoader = stored_history,
+        typing_listener: "TypingListener" = tell_staff_visitor_typing,
+    ):
         self.app = app
         self.sio = sio
         self.history = history
+        self.typing_listener = typing_listener
+        self._typing_heard: Dict[str, Tuple[bool, float]] = {}
         self.visitors: Dict[str, Visitor] = {}
         self._turns: Dict[str, Turn] = {}
         sio.on("connect", self.on_connect)
         sio.on("disconnect", self.on_disconnect)
         sio.on("session_request", self.on_session_request)
         sio.on(USER_EVENT, self.on_user_uttered)
+        sio.on(VISITOR_TYPING_EVENT, self.on_visitor_typing)
 
     async def on_connect(self, sid: str, environ: Dict[str, Any], auth: Any = None) -> bool:
         return True
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         self.visitors.pop(sid, None)
+        self._typing_heard.pop(sid, None)
 
     async def on_session_request(self, sid: str, data: Any = None) -> None:
         data = data if isinstance(data, dict) else {}
@@ -278,6 +304,26 @@ class WebChat:
                 await self.sio.emit(BOT_EVENT, message, room=room)
         return present
 
+    async def staff_typing(self, session_id: str, typing: bool) -> None:
+        """Show (or hide) "staff are typing" on every page open on this conversation."""
+        for room in rooms_of(session_id):
+            await self.sio.emit(STAFF_TYPING_EVENT, {"typing": bool(typing)}, room=room)
+
+    async def on_visitor_typing(self, sid: str, data: Any = None) -> None:
+        """Tell the console the visitor is writing; only a yes or no travels, never the text."""
+        visitor = self.visitors.get(sid)
+        if visitor is None or not isinstance(data, dict):
+            return
+        typing, now = bool(data.get("typing")), asyncio.get_running_loop().time()
+        last = self._typing_heard.get(sid)
+        if last is not None and last[0] == typing and now - last[1] < TYPING_REPEAT_SECONDS:
+            return  # a page that says "typing" on every key costs one look-up every few seconds, not one per key
+        self._typing_heard[sid] = (typing, now)
+        try:
+            await self.typing_listener(self.app, visitor.session_id, typing)
+        except Exception:
+            log.exception("web chat: could not tell staff the visitor is typing")
+
     def _has_participants(self, room: str) -> bool:
         return any(True for _ in self.sio.manager.get_participants("/", room))
 
@@ -328,6 +374,7 @@ TEMPLATE_ENV: "web.AppKey[jinja2.Environment]" = web.AppKey("webchat_templates")
 async def _register_delivery(app: web.Application) -> None:
     chat = app[WEBCHAT]
     app[DELIVERIES].register(CHANNEL, chat.send)
+    app[DELIVERIES].register_typing(CHANNEL, chat.staff_typing)
     if not SOCKET_IO_CLIENT.is_file():
         log.warning("web chat: %s is missing; run `make install` (npm ci) for the page at /", SOCKET_IO_CLIENT.name)
 
@@ -341,7 +388,11 @@ async def _hang_up(app: web.Application) -> None:
     await sio.shutdown()
 
 
-def attach(app: web.Application, history: HistoryLoader = stored_history) -> WebChat:
+def attach(
+    app: web.Application,
+    history: HistoryLoader = stored_history,
+    typing_listener: TypingListener = tell_staff_visitor_typing,
+) -> WebChat:
     """The socket.io endpoint at /socket.io/ (python-socketio mounts it), and the chat as a deliverer.
 
     The page at / and its assets are mounted by `bot.app` with the other routes.
@@ -356,7 +407,7 @@ def attach(app: web.Application, history: HistoryLoader = stored_history) -> Web
         engineio_logger=False,
     )
     sio.attach(app, socketio_path="socket.io")
-    chat = WebChat(app, sio, history)
+    chat = WebChat(app, sio, history, typing_listener)
     app[WEBCHAT] = chat
     app[TEMPLATE_ENV] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined

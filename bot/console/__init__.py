@@ -14,7 +14,7 @@ from typing import Callable
 from aiohttp import web
 
 from bot.config import Settings
-from bot.console import auth, dashboard, desk, live, pages, review, sessions, teaching
+from bot.console import auth, canned, dashboard, desk, live, pages, people, review, sessions, teaching
 
 
 def create_app(settings: Settings, zone: Callable[[], tzinfo]) -> web.Application:
@@ -38,16 +38,29 @@ def create_app(settings: Settings, zone: Callable[[], tzinfo]) -> web.Applicatio
             web.get("/conversations/{id}", desk.conversation_page),
             web.get("/conversations/{id}/timeline", desk.timeline_fragment),
             web.post("/handoffs/{handoff_id}/claim", desk.claim),
+            web.post("/claim-next", desk.claim_next),
             web.post("/conversations/{id}/reply", desk.reply),
             web.post("/conversations/{id}/transfer", desk.transfer),
             web.post("/conversations/{id}/resolve", desk.resolve),
             web.post("/conversations/{id}/hand-back", desk.hand_back),
+            web.post("/conversations/{id}/notes", desk.add_note),
+            # people: your own name; the admins' staff page and saved replies
+            web.get("/me", people.me_page),
+            web.post("/me", people.save_me),
+            web.get("/staff", people.staff_page),
+            web.post("/staff", people.add_staff),
+            web.post("/staff/{username}/active", people.set_active),
+            web.post("/staff/{username}/reset", people.reset),
+            web.get("/replies", canned.page),
+            web.post("/replies", canned.save),
+            web.post(r"/replies/{id:\d+}/delete", canned.delete),
             # teaching the assistant
             web.post(r"/messages/{id:\d+}/correction", teaching.correct),
             # looking back
             web.get("/search", review.search_page),
             web.get("/audit", review.audit_page),
             web.get("/dashboard", dashboard.page),
+            web.get("/review-queue", dashboard.review_queue),
             web.static("/assets/", pages.STATIC, show_index=False, follow_symlinks=False),
         ]
     )

@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
+from bot import dashboard_figures
 from bot.console import charts
 from bot.console.pages import render
 from bot.console.sessions import audit, staff_only
@@ -74,6 +75,14 @@ def page_context(data: Dict[str, Any]) -> Dict[str, Any]:
             "note": f"{fallback['fallbacks']} of {fallback['messages']} messages" if fallback["messages"] else "",
         },
         {
+            "name": "Corrected by staff as misunderstood",
+            "value": str(data["misunderstood"]["corrected"]),
+            "note": (
+                f"{data['misunderstood']['confidently_wrong']} of them the assistant was at least "
+                f"{round(100 * data['misunderstood']['confident_at'])}% sure of"
+            ),
+        },
+        {
             "name": "Waiting now",
             "value": str(waiting_now),
             "note": f"longest {duration(wait['longest_waiting_seconds'])}" if waiting_now else "",
@@ -129,7 +138,27 @@ def page_context(data: Dict[str, Any]) -> Dict[str, Any]:
             ),
         ),
     ]
-    return {"data": data, "headline": headline, "claimed": wait["claimed"], "per_day": per_day, "asked": asked}
+    crisis = data["crisis_first_reply"]
+    crisis_figures: List[Dict[str, str]] = [
+        {"name": "Median", "value": duration(crisis["median_seconds"]), "note": ""},
+        {"name": "9 in 10 within", "value": duration(crisis["p90_seconds"]), "note": ""},
+        {"name": "Worst", "value": duration(crisis["worst_seconds"]), "note": "counting any not answered yet"},
+        {
+            "name": f"Unclaimed longer than {crisis['unclaimed_over_minutes']} minutes",
+            "value": str(crisis["unclaimed_over"]),
+            "note": f"of {crisis['crises']} crises",
+        },
+    ]
+    return {
+        "data": data,
+        "headline": headline,
+        "claimed": wait["claimed"],
+        "per_day": per_day,
+        "asked": asked,
+        "crisis": crisis,
+        "crisis_figures": crisis_figures,
+        "review": data["review"],
+    }
 
 
 def figure(caption: str, headers: List[str], rows: List[List[Any]], svg: str) -> Dict[str, Any]:
@@ -140,11 +169,18 @@ def figure(caption: str, headers: List[str], rows: List[List[Any]], svg: str) ->
 # -- handlers -----------------------------------------------------------------------------------
 
 
-async def figures(request: web.Request, days: int) -> Dict[str, Any]:
-    """The dashboard's figures, days counted in the program's time zone."""
-    return await request.config_dict[DB].run(
-        functools.partial(stats.dashboard, days=days, zone=request.config_dict[ZONE])
+@staff_only
+async def review_queue(request: web.Request) -> web.Response:
+    """What visitors wrote that the assistant was least sure of, for staff to correct; reading it is audited."""
+    try:
+        days = stats.parse_days(request.query.get("days"))
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text=str(exc)) from None
+    messages = await request.config_dict[DB].run(
+        functools.partial(stats.least_sure, days=days, zone=request.config_dict[ZONE])
     )
+    await audit(request, "read_review_queue", detail=f"days={days}")
+    return await render(request, "review_queue.html", messages=messages, days=days)
 
 
 @staff_only
@@ -154,6 +190,6 @@ async def page(request: web.Request) -> web.Response:
         days = stats.parse_days(raw)
     except ValueError as exc:
         return await render(request, "dashboard.html", status=400, error=str(exc), days_value=raw or "")
-    data = await figures(request, days)
+    data = await dashboard_figures.figures(request, days)
     await audit(request, "view_dashboard", detail=f"days={days}")
     return await render(request, "dashboard.html", error=None, days_value=str(days), **page_context(data))

@@ -5,21 +5,28 @@ queue from the store and pushes it to every page, with the ids of the
 conversations that have new messages. The loop also looks every few seconds,
 so changes made through another gateway replica (which shares only the
 database) still arrive without a reload.
+
+Each page also gets its own member's unread counts, and typing signals
+(a yes or no, never text) pass straight through. A page may send one thing:
+that its member is typing in a conversation they hold.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any, Dict, Optional, Set
 
 from aiohttp import WSMsgType, web
 
+from bot import events as ev
 from bot.console.sessions import STAFF, same_origin, staff_only
 from bot.json_text import json_dumps
 from bot.store import queue as queue_store
+from bot.store import reads as reads_store
 from bot.store.database import Database
-from bot.web_keys import LIVE
+from bot.web_keys import HANDOFFS, LIVE
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +42,28 @@ class LiveFeed:
         self._wake = asyncio.Event()
         self._last_queue: Optional[str] = None
         self._last_message_id: Optional[int] = None
+        self._last_unread: Dict[str, str] = {}
+        self._touched: Set[str] = set()  # conversations changed without a new message (a note)
 
     def staff_online(self) -> int:
         """Distinct staff members with a console page open: the router tells visitors whether someone is here."""
         return len(set(self.sockets.values()))
 
     async def notify(self, kind: str, data: Dict[str, Any]) -> None:
-        """The router's hook: something changed, look now."""
+        """The router's hook: something changed, look now (typing is passed on as it is)."""
+        if kind in (ev.STAFF_TYPING, ev.VISITOR_TYPING):
+            who = "staff" if kind == ev.STAFF_TYPING else "visitor"
+            await self.broadcast(
+                {
+                    "type": "typing",
+                    "who": who,
+                    "conversation_id": data.get("conversation_id"),
+                    "typing": bool(data.get("typing")),
+                }
+            )
+            return
+        if kind == ev.NOTE and data.get("conversation_id"):
+            self._touched.add(data["conversation_id"])
         self._wake.set()
 
     async def run(self) -> None:
@@ -54,6 +76,7 @@ class LiveFeed:
             if not self.sockets:
                 # Nobody is watching: no need to read the store. Start afresh when someone connects.
                 self._last_queue = self._last_message_id = None
+                self._last_unread = {}
                 continue
             try:
                 await self.publish()
@@ -63,12 +86,23 @@ class LiveFeed:
     async def publish(self, force: bool = False) -> None:
         queue, latest, changed, active = await self.db.run(queue_store.changes_since, self._last_message_id)
         await self._drop_inactive(active)
+        touched, self._touched = self._touched, set()
+        changed = sorted(set(changed) | touched)
+        unread = {u: await self.db.run(reads_store.unread_held, u) for u in set(self.sockets.values())}
+        unread_json = {u: json_dumps(counts) for u, counts in unread.items()}
         queue_json = json_dumps(queue)
-        messages_changed = latest != self._last_message_id
-        if not (force or queue_json != self._last_queue or messages_changed):
+        messages_changed = latest != self._last_message_id or bool(touched)
+        if not (force or queue_json != self._last_queue or messages_changed or unread_json != self._last_unread):
             return
-        self._last_queue, self._last_message_id = queue_json, latest
-        await self.broadcast({"type": "update", "queue": queue, "changed_conversations": changed})
+        self._last_queue, self._last_message_id, self._last_unread = queue_json, latest, unread_json
+        for ws, username in list(self.sockets.items()):
+            event = {
+                "type": "update",
+                "queue": queue,
+                "changed_conversations": changed,
+                "unread": unread.get(username, {}),
+            }
+            await self._send(ws, json_dumps(event))
 
     async def _drop_inactive(self, active: Set[str]) -> None:
         """A disabled account stops receiving the queue at once, not when its page is closed."""
@@ -80,14 +114,29 @@ class LiveFeed:
     async def broadcast(self, event: Dict[str, Any]) -> None:
         text = json_dumps(event)
         for ws in list(self.sockets):
-            try:
-                await ws.send_str(text)
-            except (ConnectionError, RuntimeError):
-                self.sockets.pop(ws, None)
+            await self._send(ws, text)
 
-    async def snapshot(self) -> Dict[str, Any]:
+    async def _send(self, ws: web.WebSocketResponse, text: str) -> None:
+        try:
+            await ws.send_str(text)
+        except (ConnectionError, RuntimeError):
+            self.sockets.pop(ws, None)
+
+    async def snapshot(self, username: str) -> Dict[str, Any]:
         queue, _, _, _ = await self.db.run(queue_store.changes_since, None)
-        return {"type": "update", "queue": queue, "changed_conversations": []}
+        unread = await self.db.run(reads_store.unread_held, username)
+        return {"type": "update", "queue": queue, "changed_conversations": [], "unread": unread}
+
+
+async def _typing(request: web.Request, data: Any) -> None:
+    """A page says its member is (or stopped) typing; passed on only for a conversation they hold."""
+    if not (isinstance(data, dict) and data.get("type") == "typing" and isinstance(data.get("conversation_id"), str)):
+        return
+    conversation_id = data["conversation_id"]
+    holder = await request.config_dict[LIVE].db.run(queue_store.holder_of, conversation_id)
+    if holder != request[STAFF]["username"]:
+        return
+    await request.config_dict[HANDOFFS].staff_typing(conversation_id, bool(data.get("typing")))
 
 
 @staff_only
@@ -100,10 +149,15 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     await ws.prepare(request)
     feed.sockets[ws] = request[STAFF]["username"]
     try:
-        await ws.send_str(json_dumps(await feed.snapshot()))
+        await ws.send_str(json_dumps(await feed.snapshot(request[STAFF]["username"])))
         async for message in ws:
             if message.type == WSMsgType.ERROR:
-                break  # the console only listens; what a page sends is ignored
+                break
+            if message.type == WSMsgType.TEXT and len(message.data) < 500:
+                try:
+                    await _typing(request, json.loads(message.data))
+                except ValueError:
+                    pass  # anything else a page sends is ignored
     finally:
         feed.sockets.pop(ws, None)
     return ws

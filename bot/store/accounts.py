@@ -111,3 +111,34 @@ def reset(s: Session, username: str, password_hash: str) -> Dict[str, Any]:
     staff_store.forget_failures(s, username)  # a throttled member can sign in with the new password at once
     audit.record(s, CLI, "password_reset", detail=username)
     return member
+
+
+# -- the console's changes (an admin, audited under their own name) ---------------------
+def add_by(s: Session, actor: str, username: str, name: str, role: str, password_hash: str) -> Dict[str, Any]:
+    member = staff_store.add(s, username, name, role, password_hash, must_change_password=True)
+    audit.record(s, actor, "staff_added", detail=f"{username} ({role})")
+    return member
+
+
+def set_active_by(s: Session, actor: str, username: str, active: bool) -> Dict[str, Any]:
+    if actor == username and not active:
+        raise StaffError("You cannot disable your own account; ask another admin.")
+    member = staff_store.set_active(s, username, active)
+    audit.record(s, actor, "staff_enabled" if active else "staff_disabled", detail=username)
+    return member
+
+
+def reset_by(s: Session, actor: str, username: str, password_hash: str) -> Dict[str, Any]:
+    if actor == username:
+        raise StaffError("Change your own password on the password page; a reset is for someone else.")
+    member = staff_store.set_password(s, username, password_hash, must_change_password=True)
+    staff_store.forget_failures(s, username)
+    audit.record(s, actor, "password_reset", detail=username)
+    return member
+
+
+def set_profile(s: Session, username: str, display_name: str, role_line: Optional[str]) -> Dict[str, Any]:
+    """The member's own name and role line as visitors see them."""
+    member = staff_store.set_profile(s, username, display_name, role_line)
+    audit.record(s, username, "profile_changed", detail=f"{display_name}" + (f", {role_line}" if role_line else ""))
+    return member

@@ -116,6 +116,11 @@ def conversation_transcript(s: Session, conversation_id: str) -> Optional[Dict[s
     return data
 
 
+def conversation_id_by_address(s: Session, channel: str, address: str) -> Optional[str]:
+    conversation = repo.find_conversation(s, channel, address)
+    return conversation.id if conversation else None
+
+
 def conversation_by_address(s: Session, channel: str, address: str) -> Optional[Dict[str, Any]]:
     conversation = repo.find_conversation(s, channel, address)
     return conversation_transcript(s, conversation.id) if conversation else None

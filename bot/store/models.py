@@ -181,6 +181,8 @@ class Staff(Base):
     must_change_password = Column(Boolean, nullable=False, default=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     password_changed_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # Shown to visitors after the display name ("Dana, intake counsellor"); optional.
+    role_line = Column(String(80), nullable=True)
 
 
 class AuditEntry(Base):
@@ -240,3 +242,48 @@ class Correction(Base):
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     message = relationship("Message")
+
+
+class StaffNote(Base):
+    """A private note in a conversation's timeline, for colleagues only.
+
+    Kept out of `messages` on purpose: every channel, the visitor's history and
+    the transcript API read messages, so a note cannot reach a visitor by any of them.
+    """
+
+    __tablename__ = "staff_notes"
+    __table_args__ = (Index("ix_staff_notes_conversation_id_id", "conversation_id", "id"),)
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False)
+    staff_username = Column(String(64), nullable=False)
+    staff_name = Column(String(120), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class CannedReply(Base):
+    """What staff say twenty times a day, kept by admins; {phone} and the like are filled from program.yml."""
+
+    __tablename__ = "canned_replies"
+    __table_args__ = (UniqueConstraint("title"),)
+
+    id = Column(Integer, primary_key=True)
+    title = Column(String(80), nullable=False)
+    text = Column(Text, nullable=False)
+    updated_by = Column(String(64), nullable=False)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ConversationRead(Base):
+    """How far a staff member has read a conversation: the newest message id they were shown."""
+
+    __tablename__ = "conversation_reads"
+    __table_args__ = (
+        UniqueConstraint("staff_username", "conversation_id", name="uq_conversation_reads_staff_conversation"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    staff_username = Column(String(64), nullable=False)
+    conversation_id = Column(String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False)
+    message_id = Column(Integer, nullable=False)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Set, Tuple
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot import queue_order
 from bot.masking import hide_numbers, shown_address
 from bot.store import corrections as corrections_store
+from bot.store import notes as notes_store
+from bot.store import reads as reads_store
 from bot.store import repository as repo
 from bot.store import staff as staff_store
 from bot.store.models import Conversation, Handoff, Message, Staff
@@ -26,18 +29,15 @@ def _staff_names(s: Session) -> Dict[str, str]:
 
 
 def queue_snapshot(s: Session) -> List[Dict[str, Any]]:
-    """Open and claimed tickets: unclaimed first, crisis first, then longest waiting."""
-    rank = case(*((Handoff.priority == p, -r) for p, r in repo.PRIORITY_RANK.items()), else_=0)
-    status_rank = case((Handoff.status == "open", 0), else_=1)
+    """Open and claimed tickets in the order of `bot.queue_order` (crisis first, newest crisis first)."""
     rows = s.execute(
         select(Handoff, Conversation)
         .join(Conversation, Conversation.id == Handoff.conversation_id)
         .where(Handoff.status.in_(("open", "claimed")))
-        .order_by(status_rank, rank, Handoff.created_at, Handoff.id)
     ).all()
     names = _staff_names(s)
     last_visitor = _last_visitor_messages(s, [c.id for _, c in rows])
-    return [
+    return queue_order.ordered(
         {
             "handoff_id": h.id,
             "conversation_id": c.id,
@@ -53,7 +53,7 @@ def queue_snapshot(s: Session) -> List[Dict[str, Any]]:
             "last_message": last_visitor.get(c.id, ""),
         }
         for h, c in rows
-    ]
+    )
 
 
 def _last_visitor_messages(s: Session, conversation_ids: List[str]) -> Dict[str, str]:
@@ -97,6 +97,9 @@ def conversation_view(s: Session, conversation_id: str, viewer: str) -> Optional
         item["intent_confidence"] = m.intent_confidence
         item["correction"] = corrections.get(m.id)
         messages.append(item)
+    notes = notes_store.of_conversation(s, conversation_id)
+    if messages:
+        reads_store.mark_read(s, viewer, conversation_id, messages[-1]["id"])
     names = _staff_names(s)
     handoffs = [_with_holder_name(h, names) for h in repo.handoffs_for_conversation(s, conversation_id)]
     active = next((h for h in reversed(handoffs) if h["status"] in ("open", "claimed")), None)
@@ -105,12 +108,26 @@ def conversation_view(s: Session, conversation_id: str, viewer: str) -> Optional
         "conversation": repo.conversation_as_dict(conversation),
         "address": shown_address(conversation.channel, conversation.address, full=holder == viewer),
         "messages": messages,
+        "notes": notes,
+        "timeline": timeline(messages, notes),
         "handoffs": handoffs,
         "active": active,
         "holder": holder,
         "holder_name": names.get(holder, holder) if holder else None,
         "screen_result": screen_result_of(messages),
     }
+
+
+def holder_of(s: Session, conversation_id: str) -> Optional[str]:
+    """The username holding the conversation's active ticket, if anyone does."""
+    handoff = repo.active_handoff(s, conversation_id)
+    return handoff.claimed_by if handoff is not None and handoff.status == "claimed" else None
+
+
+def timeline(messages: List[Dict[str, Any]], notes: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Messages and private notes in the order they happened; each item says which it is."""
+    items = [{"kind": "message", **m} for m in messages] + [{"kind": "note", **n} for n in notes]
+    return sorted(items, key=lambda item: (item["created_at"], item["kind"] == "note", item["id"]))
 
 
 def ticket(s: Session, handoff_id: int) -> Optional[Dict[str, Any]]:

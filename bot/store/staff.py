@@ -25,6 +25,7 @@ def staff_as_dict(m: Staff) -> Dict[str, Any]:
         "must_change_password": m.must_change_password,
         "created_at": m.created_at,
         "password_changed_at": m.password_changed_at,
+        "role_line": m.role_line,
     }
 
 
@@ -75,6 +76,14 @@ def set_active(s: Session, username: str, active: bool) -> Dict[str, Any]:
     if not active and member.role == "admin" and member.active and active_admins(s) == 1:
         raise StaffError(f"{username!r} is the only active admin; add another admin first")
     member.active = active
+    return staff_as_dict(member)
+
+
+def set_profile(s: Session, username: str, display_name: str, role_line: Optional[str]) -> Dict[str, Any]:
+    """The name (and optional role line) visitors see for this member."""
+    member = _existing(s, username)
+    member.display_name = display_name
+    member.role_line = role_line or None
     return staff_as_dict(member)
 
 

@@ -16,16 +16,25 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Dict, Iterable, List, Optional
 
-from sqlalchemy import Text, case, cast, func, select
+from sqlalchemy import Text, case, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from bot import local_time
-from bot.store.models import PRIORITIES, Conversation, Handoff, Message
+from bot.masking import hide_numbers
+from bot.queue_order import CRISIS_OVERDUE_MINUTES
+from bot.store.models import PRIORITIES, Conversation, Correction, Handoff, Message, UTCDateTime
 from core.care_levels import LEVELS
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
 TOP_TOPICS = 10
+REVIEW_QUEUE = 25
+# Below this the assistant was unsure: such a message, until someone corrects it, waits in the review queue.
+UNSURE_BELOW = 0.5
+# A crisis unclaimed this long is an alarm: the same limit the console's queue marks overdue.
+CRISIS_UNCLAIMED_MINUTES = CRISIS_OVERDUE_MINUTES
+# "Sure of it": a misunderstanding at this confidence or above is one the fallback rate never shows.
+CONFIDENT = 0.8
 
 # What the assistant did not understand: the fallback rate counts these.
 FALLBACK_INTENTS = ("nlu_fallback", "out_of_scope")
@@ -217,6 +226,103 @@ def fallback(s: Session, w: Window) -> Dict[str, Any]:
     return {"messages": understood, "fallbacks": missed, "rate": missed / understood if understood else None}
 
 
+def misunderstood(s: Session, w: Window) -> Dict[str, Any]:
+    """Visitor messages staff corrected in the window, and how many of those the assistant was sure of."""
+    rows = s.execute(
+        select(Message.intent, Message.intent_confidence, Correction.intent)
+        .join(Correction, Correction.message_id == Message.id)
+        .where(_in(Correction.created_at, w))
+    ).all()
+    wrong = [(intent, confidence) for intent, confidence, corrected in rows if corrected != intent]
+    confident = sum(1 for _, c in wrong if c is not None and c >= CONFIDENT)
+    return {"corrected": len(wrong), "confidently_wrong": confident, "confident_at": CONFIDENT}
+
+
+def crisis_first_reply(s: Session, w: Window, now: datetime, minutes: int = CRISIS_UNCLAIMED_MINUTES) -> Dict[str, Any]:
+    """For crisis tickets opened in the window: time to the first message a person wrote, and slow claims.
+
+    A crisis nobody has answered yet counts at its wait so far for "worst",
+    so an open crisis never makes the figures look better.
+    """
+    # Coerced back to the column's type: a bare MIN() would come back from SQLite as a string.
+    first_staff_line = type_coerce(
+        select(func.min(Message.created_at))
+        .where(
+            Message.conversation_id == Handoff.conversation_id,
+            Message.author == "staff",
+            Message.created_at >= Handoff.created_at,
+        )
+        .scalar_subquery(),
+        UTCDateTime(),
+    )
+    tickets = s.execute(
+        select(Handoff.created_at, Handoff.claimed_at, first_staff_line).where(
+            Handoff.priority == "crisis", _in(Handoff.created_at, w)
+        )
+    ).all()
+    answered: List[float] = []
+    unanswered_waits: List[float] = []
+    slow_claims = 0
+    limit = timedelta(minutes=minutes)
+    for created, claimed, first in tickets:
+        if first is not None:
+            answered.append((first - created).total_seconds())
+        else:
+            unanswered_waits.append((now - created).total_seconds())
+        if (claimed or now) - created >= limit:
+            slow_claims += 1
+    every = answered + unanswered_waits
+    return {
+        "crises": len(tickets),
+        "answered": len(answered),
+        "median_seconds": median(answered),
+        "p90_seconds": percentile(answered, 90),
+        "worst_seconds": max(every) if every else None,
+        "unclaimed_over_minutes": minutes,
+        "unclaimed_over": slow_claims,
+    }
+
+
+def _uncorrected(w: Window):
+    return _understood(w) & Message.intent_confidence.is_not(None) & Correction.id.is_(None)
+
+
+def unsure_waiting(s: Session, w: Window) -> int:
+    """How many uncorrected visitor messages the assistant was unsure of (the review queue's length)."""
+    return s.execute(
+        select(func.count(Message.id))
+        .outerjoin(Correction, Correction.message_id == Message.id)
+        .where(_uncorrected(w), Message.intent_confidence < UNSURE_BELOW)
+    ).scalar_one()
+
+
+def least_sure(
+    s: Session, days: int, now: Optional[datetime] = None, zone: tzinfo = timezone.utc, limit: int = REVIEW_QUEUE
+) -> List[Dict[str, Any]]:
+    """Visitor messages the assistant was least sure of and nobody has corrected yet: the teach-the-bot queue.
+
+    Unlike the dashboard's counts these are what visitors wrote (numbers masked): a page of its own, audited.
+    """
+    w = window(days, now or datetime.now(timezone.utc), zone)
+    rows = s.execute(
+        select(Message.id, Message.conversation_id, Message.text, Message.intent, Message.intent_confidence)
+        .outerjoin(Correction, Correction.message_id == Message.id)
+        .where(_uncorrected(w))
+        .order_by(Message.intent_confidence, Message.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "message_id": mid,
+            "conversation_id": cid,
+            "text": hide_numbers(" ".join((text or "").split()))[:200],
+            "intent": intent,
+            "confidence": confidence,
+        }
+        for mid, cid, text, intent, confidence in rows
+    ]
+
+
 def dashboard(
     s: Session, days: int = DEFAULT_DAYS, now: Optional[datetime] = None, zone: tzinfo = timezone.utc
 ) -> Dict[str, Any]:
@@ -244,4 +350,7 @@ def dashboard(
         "screen_levels": screen_levels(s, w),
         "top_topics": top_topics(s, w),
         "fallback": fallback(s, w),
+        "misunderstood": misunderstood(s, w),
+        "crisis_first_reply": crisis_first_reply(s, w, now),
+        "review": {"unsure_waiting": unsure_waiting(s, w), "unsure_below": UNSURE_BELOW},
     }

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from bot.store import conversations as convo
 from bot.store import stats
-from bot.store.models import Conversation, Handoff, Message
+from bot.store.models import Conversation, Correction, Handoff, Message
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=timezone.utc)
 TODAY = NOW.date()
@@ -419,3 +419,57 @@ def test_a_late_evening_lands_on_its_local_day(db):
         (date(2026, 6, 30), 0),
         (date(2026, 7, 1), 1),
     ]
+
+
+# -- measures that mean something: corrections, crisis replies, the review queue ----------------------
+
+
+def staff_reply_at(db, conversation_id: str, moment: datetime) -> None:
+    db.call(convo.record_replies, conversation_id, [("staff", "I'm here.", None, "Dana")])
+    set_times(db, Message, [db.call(last_message_id, conversation_id)], created_at=moment)
+
+
+def test_crisis_time_to_first_human_reply_and_slow_claims(db):
+    opened = NOW - timedelta(hours=3)
+    quick = Visitor(db, "q", opened)
+    quick.handoff("crisis", opened, waited=30)
+    staff_reply_at(db, quick.id, opened + timedelta(seconds=60))
+    slow = Visitor(db, "s", opened)
+    slow.handoff("crisis", opened, waited=8 * 60)
+    staff_reply_at(db, slow.id, opened + timedelta(seconds=600))
+    staff_reply_at(db, slow.id, opened + timedelta(seconds=900))  # only the first reply counts
+    nobody_yet = Visitor(db, "n", NOW - timedelta(minutes=40))
+    nobody_yet.handoff("crisis", NOW - timedelta(minutes=40))
+    not_crisis = Visitor(db, "u", opened)
+    not_crisis.handoff("urgent", opened, waited=3600)
+    staff_reply_at(db, not_crisis.id, opened + timedelta(seconds=4000))
+
+    crisis = db.call(stats.dashboard, 1, NOW)["crisis_first_reply"]
+    assert crisis["crises"] == 3 and crisis["answered"] == 2
+    assert crisis["median_seconds"] == pytest.approx(330)
+    assert crisis["p90_seconds"] == pytest.approx(546)
+    # The unanswered crisis counts at its wait so far: it must not flatter the worst case.
+    assert crisis["worst_seconds"] == pytest.approx(40 * 60)
+    assert crisis["unclaimed_over"] == 2 and crisis["unclaimed_over_minutes"] == stats.CRISIS_UNCLAIMED_MINUTES
+
+
+def test_misunderstandings_staff_corrected_and_the_least_sure_queue(db):
+    from bot.store import corrections
+
+    v = Visitor(db, "m", NOW - timedelta(hours=1))
+    sure_but_wrong = v.says("my son drinks", "faq/cost", 0.93)
+    unsure_and_wrong = v.says("can my mom come", "faq/visiting", 0.41)
+    confirmed = v.says("price?", "faq/cost", 0.6)
+    least = v.says("call me at 555 123 4567 pls", "faq/hours", 0.12)
+    v.says("hours?", "faq/hours", 0.95)
+    db.call(corrections.mark, sure_but_wrong, "faq/family", False, "dana")
+    db.call(corrections.mark, unsure_and_wrong, "faq/family", False, "dana")
+    db.call(corrections.mark, confirmed, "faq/cost", False, "dana")  # staff agreed: not a misunderstanding
+    db.call(lambda s: s.execute(update(Correction).values(created_at=NOW - timedelta(minutes=30))))
+
+    data = db.call(stats.dashboard, 1, NOW)
+    assert data["misunderstood"] == {"corrected": 2, "confidently_wrong": 1, "confident_at": stats.CONFIDENT}
+    assert data["review"] == {"unsure_waiting": 1, "unsure_below": stats.UNSURE_BELOW}  # 0.12; 0.41 is corrected
+    queue = db.call(stats.least_sure, 1, NOW)
+    assert [m["message_id"] for m in queue] == [least, v.messages[-1]]  # corrected messages are done
+    assert queue[0]["confidence"] == pytest.approx(0.12) and queue[0]["text"] == "call me at •••• 4567 pls"

@@ -62,6 +62,19 @@ SCRIPT: Dict[str, List[Dict[str, Any]]] = {
         {"text": "From your answers, IOP could fit. A clinician will confirm."},
         {"custom": {"screen_result": {"level": "iop", "reasons": ["using most days"], "flags": [], "answers": {}}}},
     ],
+    # A visitor asks for a person (the console's queue tests).
+    "can i talk to a person": [
+        {
+            "text": "I'll ask someone from our team to join.",
+            "custom": {"handoff": {"reason": "Asked for a person", "priority": "normal", "summary": "wants a person"}},
+        }
+    ],
+    "i need to talk to someone today": [
+        {
+            "text": "I'll ask someone from our team to join.",
+            "custom": {"handoff": {"reason": "Wants help today", "priority": "urgent", "summary": "needs help today"}},
+        }
+    ],
 }
 # What the fake Rasa "understood", by the message it receives (read back through its tracker).
 INTENTS: Dict[str, str] = {"what is iop": "faq/what_is_iop", "finish the screen": "screen_answer"}

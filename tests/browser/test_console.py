@@ -126,20 +126,20 @@ def test_a_counsellor_works_a_crisis_from_alert_to_resolution(pages, staff):
     for page in (counsellor, colleague):
         alert = page.get_by_role("alert")
         expect(alert).to_contain_text("Crisis: a visitor may be in danger")
-        first_row = page.locator("#queue-rows tr").first
+        first_row = page.locator("#queue tr[data-handoff]").first
         expect(first_row).to_contain_text("crisis")
         expect(first_row).to_contain_text("i want to end my life tonight")
-    assert counsellor.title().startswith("(CRISIS)")
+    assert counsellor.title().startswith("(1 CRISIS)")
     snapshot(counsellor, "queue_with_crisis_alert")
     assert accessibility_violations(counsellor) == []
 
-    counsellor.locator("#queue-rows tr").first.get_by_role("button", name="Claim").click()
+    counsellor.locator("#queue tr[data-handoff]").first.get_by_role("button", name="Claim").click()
     expect(counsellor.get_by_role("status").filter(has_text="You have this conversation")).to_be_visible()
     expect(counsellor.locator("#timeline").get_by_text("i want to end my life tonight")).to_be_visible()
     expect(visitor.get_by_text("Dana joined the conversation.")).to_be_visible()
     # The alert clears everywhere once someone has the visitor.
     expect(colleague.locator("#crisis-alert")).to_be_hidden()
-    expect(colleague.locator("#queue-rows tr").first).to_contain_text("Dana")
+    expect(colleague.locator("#queue tr[data-handoff]").first).to_contain_text("Dana")
 
     counsellor.get_by_label("Reply to the visitor").fill("Hi, I'm Dana. I'm here with you. Are you safe right now?")
     counsellor.get_by_role("button", name="Send").click()

@@ -91,13 +91,21 @@ async def fake_history(app: web.Application, session_id: str) -> Optional[List[D
     return webchat.history_entries(stored)
 
 
+TYPING: "web.AppKey[List[Tuple[str, bool]]]" = web.AppKey("typing_heard")
+
+
+async def record_typing(app: web.Application, session_id: str, typing: bool) -> None:
+    app[TYPING].append((session_id, typing))
+
+
 @pytest.fixture
 async def gateway():
     app = web.Application()
     app[METRICS] = Metrics()
     app[DELIVERIES] = Deliveries()
     app[ROUTER] = StandInRouter()
-    webchat.attach(app, history=fake_history)
+    app[TYPING] = []
+    webchat.attach(app, history=fake_history, typing_listener=record_typing)
     app.add_routes(
         [
             web.get("/", webchat.page),
@@ -124,7 +132,7 @@ class Visitor:
         self.sio = socketio.AsyncClient(reconnection=False)
         self.events: asyncio.Queue[Tuple[str, Any]] = asyncio.Queue()
         self.gone = asyncio.Event()
-        for name in ("session_confirm", "bot_uttered", "session_history"):
+        for name in ("session_confirm", "bot_uttered", "session_history", "staff_typing"):
             self.sio.on(name, self._recorder(name))
         self.sio.on("disconnect", self._disconnected)
 
@@ -319,6 +327,34 @@ async def test_a_staff_reply_reaches_every_page_of_the_conversation(gateway):
         assert await ours.bot_messages(1) == [
             {"text": "Hi, I'm Dana from intake.", "metadata": {"author": "staff", "staff_name": "Dana"}}
         ]
+
+
+async def test_staff_typing_reaches_every_page_of_the_conversation_as_a_yes_or_no(gateway):
+    app, _ = gateway
+    async with Visitor(gateway) as plain, Visitor(gateway) as ours, Visitor(gateway) as other:
+        session_id = await plain.start()
+        await ours.start(session_id, features=["author_metadata"])
+        await other.start()
+        await app[DELIVERIES].typing("web", session_id, True)
+        assert await plain.next() == ("staff_typing", {"typing": True})
+        assert await ours.next() == ("staff_typing", {"typing": True})
+        await asyncio.sleep(0.2)
+        assert other.nothing_more()
+
+
+async def test_visitor_typing_is_passed_on_for_the_socket_own_session_only(gateway):
+    app, _ = gateway
+    async with Visitor(gateway) as v:
+        session_id = await v.start()
+        await v.sio.emit("visitor_typing", {"typing": True, "session_id": "f" * 32})
+        await v.sio.emit("visitor_typing", {"typing": True})  # a repeat within seconds is dropped
+        await v.sio.emit("visitor_typing", "nonsense")
+        await v.sio.emit("visitor_typing", {"typing": False})
+        for _ in range(50):
+            if len(app[TYPING]) == 2:
+                break
+            await asyncio.sleep(0.05)
+        assert app[TYPING] == [(session_id, True), (session_id, False)]
 
 
 async def test_a_staff_reply_to_nobody_connected_says_so(gateway):

@@ -166,8 +166,16 @@ async def test_staff_see_the_figures_and_charts(activity, sign_in):
         "9 in 10 waited at most": "4 min 18 s",  # 90 + (300 - 90) * 0.8 = 258 s
         "Not understood": "33% 1 of 3 messages",
         "Waiting now": page.figures["Waiting now"],
+        "Corrected by staff as misunderstood": "0 0 of them the assistant was at least 80% sure of",
+        # The one crisis was claimed in 90 s but nobody has written to the visitor: no median, and it is the worst.
+        "Median": "–",
+        "9 in 10 within": "–",
+        "Worst": page.figures["Worst"],
+        "Unclaimed longer than 5 minutes": "0 of 1 crises",
     }
     assert re.fullmatch(r"1 longest \d+ s", page.figures["Waiting now"])
+    assert re.fullmatch(r"1 h( 1 min)? counting any not answered yet", page.figures["Worst"])
+    assert re.search(r"<strong>1</strong> visitor message of this period the assistant was less than 50% sure of", html)
     charts = svgs_of(html)
     assert len(charts) == 4
     titles = [c.find("{http://www.w3.org/2000/svg}title").text for c in charts]
@@ -187,6 +195,18 @@ async def test_staff_see_the_figures_and_charts(activity, sign_in):
     assert '<th scope="row">cost</th><td>1</td>' in html
     assert '<th scope="row">insurance</th><td>1</td>' in html
     assert "blorp" not in html  # counts only, never what a visitor wrote
+
+
+async def test_the_review_queue_shows_what_the_assistant_was_least_sure_of_and_is_audited(activity, sign_in):
+    client = await sign_in("ana")
+    resp = await client.get("/console/review-queue", params={"days": "7"})
+    html = await resp.text()
+    assert resp.status == 200
+    rows = re.findall(r'<td data-label="Visitor wrote">(.*?)</td>', html)
+    assert rows == ["&lt;b&gt;blorp&lt;/b&gt;", "and insurance?", "how much does it cost"]  # least sure first
+    assert (await client.get("/console/review-queue", params={"days": "0"})).status == 400
+    entries = await run(activity, audit_store.entries)
+    assert any(e["action"] == "read_review_queue" and e["actor"] == "ana" for e in entries)
 
 
 async def test_viewing_the_dashboard_is_audited(activity, sign_in):
