@@ -162,6 +162,28 @@ FALLBACK_REPLY = (
 )
 
 
+# -- the widget on the program's own site ------------------------------------
+WIDGET_NOTICE = "Automated assistant, not for emergencies."
+WIDGET_SUGGESTIONS = (
+    "What is IOP?",
+    "How much does it cost?",
+    "Can I keep working while I attend?",
+    "I'd like to talk to a person",
+)
+WIDGET_DELETE_QUESTION = (
+    "End this chat and delete it? What you wrote is removed from this browser and from our records."
+)
+WIDGET_OFFLINE = "The chat is offline right now. In an emergency call 911, or call or text 988."
+
+
+def widget_greeting(program_name: str) -> str:
+    """The first words a visitor sees when the chat opens, before anything is sent."""
+    return (
+        f"Hi, I'm the automated assistant for {program_name}. I can answer questions about our program "
+        "and connect you with a person from our team. What would you like to know?"
+    )
+
+
 # -- the SMS line ------------------------------------------------------------
 def _call_us(contact: Contact) -> str:
     if not contact.phone:
