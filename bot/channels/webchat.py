@@ -52,6 +52,7 @@ CHANNEL = "web"
 BOT_EVENT = "bot_uttered"
 USER_EVENT = "user_uttered"
 HISTORY_EVENT = "session_history"
+TYPING_EVENT = "typing"
 AUTHOR_METADATA = "author_metadata"
 
 # The widget caps input at 4000 characters like the REST channel; longer text
@@ -283,6 +284,13 @@ class WebChat:
             for message in render(reply, author_metadata):
                 await self.sio.emit(BOT_EVENT, message, room=room)
         return present
+
+    async def typing(self, session_id: str, staff_name: Optional[str], on: bool = True) -> None:
+        """Tell our widget that a person is writing (or stopped); plain Rasa clients have no such event."""
+        data: Dict[str, Any] = {"author": "staff", "typing": bool(on)}
+        if staff_name:
+            data["staff_name"] = staff_name
+        await self.sio.emit(TYPING_EVENT, data, room=rooms_of(session_id)[1])
 
     def _has_participants(self, room: str) -> bool:
         return any(True for _ in self.sio.manager.get_participants("/", room))

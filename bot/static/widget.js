@@ -583,6 +583,7 @@
       }
       host.style.setProperty("--hc-vh", Math.round(vv.height) + "px");
       host.style.setProperty("--hc-top", Math.round(vv.offsetTop) + "px");
+      scrollToEnd(); // the newest message stays in sight when the keyboard takes its share
     }
     if (window.visualViewport) {
       window.visualViewport.addEventListener("resize", fitToViewport);
@@ -657,7 +658,9 @@
       input.disabled = true;
       sendButton.disabled = true;
     }
-    if (inline || sessionId || readStored(OPEN_KEY) === "1") {
+    // After a reload the chat is as the visitor left it: open, or minimised.
+    var wasOpen = readStored(OPEN_KEY);
+    if (inline || wasOpen === "1" || (sessionId && wasOpen !== "0")) {
       open(false);
     }
   }

@@ -464,3 +464,18 @@ def test_history_shows_a_reply_in_the_parts_it_was_sent_in():
         {"author": "bot", "text": "IOP is a program."},
         {"author": "bot", "text": "Who is it for?", "quick_replies": webchat.quick_replies(BUTTONS)},
     ]
+
+
+async def test_our_widget_hears_that_a_person_is_writing_and_plain_clients_do_not(gateway):
+    app, _ = gateway
+    async with Visitor(gateway) as plain, Visitor(gateway) as ours:
+        ours.sio.on("typing", ours._recorder("typing"))
+        plain.sio.on("typing", plain._recorder("typing"))
+        session_id = await ours.start(None, features=["author_metadata"])
+        await plain.start(session_id)
+        await app[webchat.WEBCHAT].typing(session_id, "Dana")
+        assert await ours.next() == ("typing", {"author": "staff", "typing": True, "staff_name": "Dana"})
+        await app[webchat.WEBCHAT].typing(session_id, "Dana", on=False)
+        assert await ours.next() == ("typing", {"author": "staff", "typing": False, "staff_name": "Dana"})
+        await asyncio.sleep(0.1)
+        assert plain.nothing_more()
