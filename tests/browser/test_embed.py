@@ -284,3 +284,37 @@ def test_mounted_into_a_div_the_chat_is_part_of_the_page(page: Page, helpline):
         "() => document.getElementById('helpline-chat').contains(document.querySelector('[data-helpline-chat]'))"
     )
     assert inside
+
+
+def test_the_preview_page_shows_the_widget_as_it_looks_embedded(page: Page, helpline):
+    requested: List[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    open_widget(page, helpline.url + "/chat/preview")
+    expect(page.get_by_role("heading", name="Your program's page")).to_be_visible()
+    send(page, "what is iop")
+    expect(messages(page).last).to_contain_text("Who are you asking for?")
+    assert all(u.startswith(helpline.url + "/") for u in requested), requested
+
+
+def test_a_made_up_session_id_in_storage_opens_nobodys_conversation(page: Page, helpline, browser):
+    open_widget(page, helpline.site_url + "/")
+    send(page, "my private question")
+    expect(messages(page)).to_have_count(3)
+    theirs = stored_session(page)
+    altered = theirs[:-1] + ("0" if theirs[-1] != "0" else "1")
+
+    for forged in ("0000000000000000", altered, theirs[:32] + "0" * 32):
+        other = browser.new_context()
+        try:
+            stranger = other.new_page()
+            stranger.goto(helpline.site_url + "/")
+            stranger.evaluate(f"window.sessionStorage.setItem('{STORAGE_KEY}', '{forged}')")
+            stranger.reload()
+            expect(widget(stranger)).to_have_attribute("data-state", "connected")
+            # A new session: the greeting only, nothing of the other visitor's.
+            expect(messages(stranger)).to_have_count(1)
+            expect(stranger.get_by_text("my private question")).to_have_count(0)
+            mine = stored_session(stranger)
+            assert mine not in (forged, theirs) and helpline.app[WEBCHAT].session_ids.issued(mine)
+        finally:
+            other.close()
