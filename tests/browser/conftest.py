@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import re
 import threading
 from concurrent.futures import Future
@@ -119,8 +120,11 @@ class FakeRasa:
 
 
 async def rasa_webchat_page(request: web.Request) -> web.Response:
-    # The widget as an integrator embeds it, pointed at the gateway.
-    html = """<!doctype html>
+    return web.Response(text=RASA_WEBCHAT_PAGE, content_type="text/html")
+
+
+# The widget as an integrator embeds it, pointed at the gateway.
+RASA_WEBCHAT_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>rasa-webchat against the gateway</title></head>
 <body>
 <div id="webchat"></div>
@@ -139,7 +143,6 @@ async def rasa_webchat_page(request: web.Request) -> web.Response:
   }, null);
 </script>
 </body></html>"""
-    return web.Response(text=html, content_type="text/html")
 
 
 async def rasa_webchat_bundle(request: web.Request) -> web.FileResponse:
@@ -173,7 +176,14 @@ main {{ max-width: 40rem; margin: 0 auto; padding: 1rem 1rem 10rem; }}
         app.router.add_get("/", self.page)
         app.router.add_get("/inline", self.page)
         app.router.add_get("/neutral", self.neutral)
+        app.router.add_get("/rasa-webchat", self.rasa_webchat)
         return app
+
+    async def rasa_webchat(self, request: web.Request) -> web.Response:
+        """rasa-webchat on the program's site, pointed at the gateway (another origin)."""
+        html = RASA_WEBCHAT_PAGE.replace("/test/rasa-webchat/index.js", self.gateway + "/test/rasa-webchat/index.js")
+        html = html.replace("window.location.origin", json.dumps(self.gateway))
+        return web.Response(text=html, content_type="text/html")
 
     async def page(self, request: web.Request) -> web.Response:
         inline = request.path == "/inline"
