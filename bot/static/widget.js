@@ -177,12 +177,19 @@
       minimise.appendChild(el("span", { "aria-hidden": "true" }, "\u2013"));
       tools.appendChild(minimise);
     }
-    header.appendChild(title);
+    var heading = el("div", { class: "hc-heading" });
+    heading.appendChild(title);
+    // On a short screen this takes the title's place, so the notice stays in sight (aria-hidden: said below too).
+    heading.appendChild(
+      el("p", { class: "hc-heading__notice", "aria-hidden": "true" }, settings.notice || "Not for emergencies.")
+    );
+    header.appendChild(heading);
     header.appendChild(tools);
     panel.appendChild(header);
 
     var emergency = el("p", { class: "hc-emergency" });
-    emergency.appendChild(document.createTextNode((settings.notice || "Not for emergencies.") + " In danger? Call "));
+    emergency.appendChild(el("span", { class: "hc-emergency__notice" }, (settings.notice || "Not for emergencies.") + " "));
+    emergency.appendChild(document.createTextNode("In danger? Call "));
     emergency.appendChild(el("a", { href: "tel:911" }, "911"));
     emergency.appendChild(document.createTextNode(", call "));
     emergency.appendChild(el("a", { href: "tel:988" }, "988"));
