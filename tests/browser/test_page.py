@@ -42,7 +42,7 @@ def test_the_page_loads_with_the_emergency_line_visible_and_only_our_own_files(p
     for n in range(12):
         send(page, f"question number {n}")
         expect(messages(page)).to_have_count(2 * (n + 1))
-    for width, height in ((800, 900), (360, 640)):  # desktop, then a small phone
+    for width, height in ((800, 900), (360, 640), (320, 300)):  # desktop, a small phone, one with its keyboard up
         page.set_viewport_size({"width": width, "height": height})
         expect(page.get_by_text(EMERGENCY_LINE)).to_be_in_viewport()
         expect(page.get_by_label("Your message")).to_be_in_viewport()
