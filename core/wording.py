@@ -182,6 +182,12 @@ WIDGET_DELETE_QUESTION = (
     "End this chat and delete it? What you wrote is removed from this browser and from our records."
 )
 WIDGET_OFFLINE = "The chat is offline right now. In an emergency call 911, or call or text 988."
+# Said by the widget itself when it cleared the chat but the gateway did not confirm the deletion.
+WIDGET_CLEARED_HERE = "This chat was cleared from this browser."
+WIDGET_DELETE_UNCONFIRMED = (
+    "This chat was cleared from this browser, but our records could not be reached to delete it. "
+    "You can ask our team to delete it."
+)
 
 
 def widget_greeting(program_name: str) -> str:

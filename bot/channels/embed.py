@@ -144,6 +144,8 @@ def widget_settings_for(contact: Optional[wording.Contact]) -> Dict[str, Any]:
         "notice": wording.WIDGET_NOTICE,
         "delete_question": wording.WIDGET_DELETE_QUESTION,
         "offline": wording.WIDGET_OFFLINE,
+        "cleared_here": wording.WIDGET_CLEARED_HERE,
+        "delete_unconfirmed": wording.WIDGET_DELETE_UNCONFIRMED,
     }
 
 

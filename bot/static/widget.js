@@ -15,6 +15,7 @@
   var STORAGE_KEY = "helpline-chat-session";
   var OPEN_KEY = "helpline-chat-open";
   var REPLY_WAIT_MS = 30000;
+  var DELETE_WAIT_MS = 10000;
   var DEFAULT_EXIT = "https://www.google.com/";
   var HOST_ATTR = "data-helpline-chat";
 
@@ -285,6 +286,7 @@
     var replyTimer = null;
     var staffName = null;
     var greeted = false;
+    var deleteTimer = null;
 
     function setState(state) {
       host.setAttribute("data-state", state);
@@ -526,9 +528,7 @@
     function forgetAll() {
       hangUp();
       forgetStored();
-      if (!inline && !panel.hidden) {
-        store(OPEN_KEY, "1");
-      }
+      window.clearTimeout(deleteTimer);
       sessionId = null;
       pending = [];
       staffName = null;
@@ -628,10 +628,16 @@
       if (socket && confirmed && sessionId) {
         socket.emit("delete_conversation");
         setStatus("Deleting…");
+        // No answer from the gateway: this browser forgets anyway, and says what it could not do.
+        deleteTimer = window.setTimeout(function () {
+          forgetAll();
+          addMessage("system", settings.delete_unconfirmed || "This chat was cleared from this browser.");
+          confirmBox.hidden = true;
+        }, DELETE_WAIT_MS);
       } else {
         // Nothing was sent yet, or we are offline: what this browser holds goes at once.
         forgetAll();
-        addMessage("system", "This chat was cleared from this browser.");
+        addMessage("system", settings.cleared_here || "This chat was cleared from this browser.");
         confirmBox.hidden = true;
       }
     });

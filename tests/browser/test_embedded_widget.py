@@ -197,7 +197,7 @@ def test_end_and_delete_asks_first_then_sends_the_request_and_forgets_on_the_ans
         expect(messages(page)).to_have_count(1)
         expect(messages(page).first).to_have_text("Assistant: Your conversation was deleted.")
         assert done.wait(5) and asked == [session]
-        assert stored_session(page) is None
+        assert page.evaluate("window.sessionStorage.length") == 0  # nothing about the chat is left
 
         # Writing again starts a new conversation, not the deleted one.
         send(page, "hello again")
@@ -322,3 +322,27 @@ def test_a_made_up_session_id_in_storage_opens_nobodys_conversation(page: Page, 
             assert mine not in (forged, theirs) and helpline.app[WEBCHAT].session_ids.issued(mine)
         finally:
             other.close()
+
+
+def test_a_delete_the_gateway_does_not_confirm_still_clears_this_browser_and_says_so(page: Page, helpline):
+    sio = helpline.app[WEBCHAT].sio
+    previous = sio.handlers.get("/", {}).get("delete_conversation")
+
+    async def no_answer(sid: str, data: Any = None) -> None:
+        return None
+
+    sio.on("delete_conversation", no_answer)
+    try:
+        open_widget(page, helpline.site_url + "/")
+        send(page, "hello")
+        expect(messages(page)).to_have_count(3)
+        page.get_by_role("button", name="End and delete chat").click()
+        page.get_by_role("alertdialog").get_by_role("button", name="Delete it").click()
+        expect(messages(page).first).to_have_text(f"Assistant: {wording.WIDGET_DELETE_UNCONFIRMED}", timeout=15_000)
+        expect(messages(page)).to_have_count(1)
+        assert page.evaluate("window.sessionStorage.length") == 0
+    finally:
+        if previous is None:
+            sio.handlers.get("/", {}).pop("delete_conversation", None)
+        else:
+            sio.on("delete_conversation", previous)
