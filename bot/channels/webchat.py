@@ -25,6 +25,13 @@ what Rasa would send them:
 - `custom` payloads are forwarded only in Rasa's socketio shape
   (`{"data": ...}`): the others (handoff requests, screen results) are for the
   gateway and the staff, not for the browser.
+
+Our widgets (the page at / and the embedded one, bot/static/widget.js) also hear
+
+    typing {author: "staff", staff_name?, typing: bool}   (WebChat.typing)
+
+and the embedded one asks `delete_conversation` (no payload), expecting
+`conversation_deleted {text}` once the gateway has forgotten the session.
 """
 
 from __future__ import annotations

@@ -116,6 +116,22 @@
     return node;
   }
 
+  // A speech bubble drawn, not an emoji: not every device has the font.
+  function bubbleIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "22");
+    svg.setAttribute("height", "22");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z");
+    svg.appendChild(path);
+    return svg;
+  }
+
   function start(settings, offline) {
     var mountPoint = document.querySelector(mountSelector);
     var inline = !!mountPoint;
@@ -148,7 +164,7 @@
     if (!inline) {
       var dock = el("div", { class: "hc-dock" });
       launcher = el("button", { type: "button", class: "hc-launcher", "aria-expanded": "false" });
-      launcher.appendChild(el("span", { class: "hc-launcher__icon", "aria-hidden": "true" }, "\u{1F4AC}"));
+      launcher.appendChild(bubbleIcon());
       launcher.appendChild(el("span", {}, "Chat with us"));
       var dockLine = el("p", { class: "hc-dock__emergency" });
       dockLine.appendChild(document.createTextNode("In danger? "));
