@@ -1,6 +1,7 @@
 """The gateway: one aiohttp app, and every door into it in view.
 
     /                            the web chat page (and /chat/assets/, /socket.io/)
+    /chat/widget.js              the widget other sites embed (/chat/widget/settings, /chat/preview)
     /webhooks/rest/webhook       REST, in Rasa's REST channel's shape
     /webhooks/twilio/sms         SMS through Twilio
     /healthz, /metrics           liveness and Prometheus metrics
@@ -20,9 +21,11 @@ import aiohttp
 from aiohttp import web
 
 from bot import api, console, health, reminders, understanding
-from bot.channels import rest, sms, webchat
+from bot.channels import embed, rest, sms, webchat
+from bot.channels.web_sessions import SessionIds
 from bot.config import Settings
 from bot.console.live import LiveFeed, hang_up
+from bot.console.sessions import secret_key as console_secret_key
 from bot.delivery import Deliveries
 from bot.events import Events
 from bot.handoffs import Handoffs
@@ -110,7 +113,10 @@ def create_app(settings: Settings, channels: Collection[str] = CHANNELS) -> web.
         app.add_routes([web.post(sms.PATH, sms.inbound)])
         sms.attach(app)
     if "web" in channels:
-        webchat.attach(app)  # socket.io mounts /socket.io/ itself
+        origins = embed.OriginPolicy(settings.web_chat_origins, settings.public_url)
+        session_ids = SessionIds.from_secret(console_secret_key(settings))
+        webchat.attach(app, session_ids=session_ids, origins=origins)  # socket.io mounts /socket.io/ itself
+        embed.attach(app, origins)  # /chat/widget.js, /chat/widget/settings, /chat/preview
         app.add_routes(
             [
                 web.get("/", webchat.page),

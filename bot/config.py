@@ -64,6 +64,8 @@ class Settings:
     corrections_file: Path = VAR_DIR / "nlu_corrections.yml"
     # Reverse proxies whose X-Forwarded-For is believed (for sign-in throttling and the audit log).
     trusted_proxies: Tuple[Network, ...] = ()
+    # Sites whose pages may embed the web chat widget (origins: scheme://host[:port]); the gateway's own is always in.
+    web_chat_origins: Tuple[str, ...] = ()
 
     @property
     def secure_cookies(self) -> bool:
@@ -106,6 +108,7 @@ class Settings:
             console_admin_password=get("CONSOLE_ADMIN_PASSWORD"),
             corrections_file=repo_path(get("CORRECTIONS_FILE") or str(VAR_DIR / "nlu_corrections.yml")),
             trusted_proxies=networks("TRUSTED_PROXIES", get("TRUSTED_PROXIES") or ""),
+            web_chat_origins=origins("WEB_CHAT_ORIGINS", get("WEB_CHAT_ORIGINS") or ""),
         )
 
 
@@ -170,6 +173,41 @@ def networks(name: str, value: str) -> Tuple[Network, ...]:
         return parse_networks(value)
     except ValueError as exc:
         raise ConfigError(f"{name}: {exc}; expected addresses or networks, e.g. 10.0.0.5,192.168.0.0/16") from None
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origins(name: str, value: str) -> Tuple[str, ...]:
+    """ "https://www.example.org, https://example.org" -> origins as a browser sends them in its Origin header."""
+    found = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        if item == "*":
+            raise ConfigError(
+                f"{name}: '*' would let any site embed the chat; list each site, e.g. https://example.org"
+            )
+        parts = urlsplit(item)
+        try:
+            port_number = parts.port
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} has an invalid port") from None
+        if parts.scheme not in DEFAULT_PORTS or not parts.hostname or parts.path not in ("", "/"):
+            raise ConfigError(
+                f"{name}: {item!r} is not a site's origin; expected scheme and host only, e.g. https://example.org"
+            )
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ConfigError(f"{name}: {item!r} is not a site's origin; expected e.g. https://example.org")
+        host = parts.hostname
+        if ":" in host:
+            host = f"[{host}]"
+        origin = f"{parts.scheme}://{host}"
+        if port_number is not None and port_number != DEFAULT_PORTS[parts.scheme]:
+            origin += f":{port_number}"
+        if origin not in found:
+            found.append(origin)
+    return tuple(found)
 
 
 def repo_path(value: str) -> Path:

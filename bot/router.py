@@ -228,7 +228,8 @@ class Router:
         if callback:
             number, when = callback
             await self.db.run(convo.save_callback, handoff["id"], number, when)
-            replies.append(Reply(text=wording.callback_saved(number, when), author="system"))
+            in_crisis = handoff.get("priority") == handoff_request.CRISIS
+            replies.append(Reply(text=wording.callback_saved(number, when, in_crisis), author="system"))
         elif handoff.get("priority") == handoff_request.CRISIS:
             replies.append(Reply(text=wording.still_waiting_in_crisis(self.staff_online()), author="system"))
         else:

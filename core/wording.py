@@ -29,8 +29,7 @@ _REPLY_SELF = (
     "I'm really glad you reached out, and I'm sorry you're going through this. "
     "If you are in immediate danger or may have overdosed, call 911 now. "
     "You can call or text 988 any time, or chat at 988lifeline.org. "
-    "You can also text HOME to 741741 (Crisis Text Line). "
-    "I'm asking a person from our team to join this conversation now."
+    "You can also text HOME to 741741 (Crisis Text Line)."
 )
 
 _REPLY_OTHER = (
@@ -38,13 +37,16 @@ _REPLY_OTHER = (
     "If they are in immediate danger or may have overdosed, call 911 now. "
     "Stay with them if it is safe. "
     "You can call or text 988, or chat at 988lifeline.org, for help with what to do. "
-    "Crisis Text Line: text HOME to 741741. "
-    "I'm asking a person from our team to join this conversation now."
+    "Crisis Text Line: text HOME to 741741."
 )
 
 
 def crisis_reply(about_other: bool = False) -> str:
-    """The first reply to a crisis: the lines to reach, said briefly and warmly."""
+    """The first reply to a crisis: the lines to reach, said briefly and warmly.
+
+    Whether a person is coming is the next line's (`crisis_acknowledgement`), said once it is known: never
+    "asking a person now" followed by "nobody is signed in".
+    """
     return _REPLY_OTHER if about_other else _REPLY_SELF
 
 
@@ -103,8 +105,14 @@ def still_waiting(position: int, staff_online: int) -> str:
     return "Thanks, I've added that for the team; they'll see it as soon as someone is back."
 
 
-def callback_saved(number: str, when: Optional[str]) -> str:
+def callback_saved(number: str, when: Optional[str], in_crisis: bool = False) -> str:
     when_part = f' (best time: "{when}")' if when else ""
+    if in_crisis:
+        # Every reply while someone in crisis waits carries 988.
+        return (
+            f"Thank you. I've passed {number}{when_part} to our team. "
+            "If you can't wait, call or text 988 now, or call 911."
+        )
     return (
         f"Thank you. I've passed {number}{when_part} to our team so someone can call you back. "
         "If anything changes, just write here."
@@ -160,6 +168,34 @@ FALLBACK_REPLY = (
     "Sorry, something went wrong on our side and I could not read that. Please try again in a moment. "
     "If you are in danger, call 911, or call or text 988."
 )
+
+
+# -- the widget on the program's own site ------------------------------------
+WIDGET_NOTICE = "Automated assistant, not for emergencies."
+WIDGET_SUGGESTIONS = (
+    "What is IOP?",
+    "How much does it cost?",
+    "Can I keep working while I attend?",
+    "I'd like to talk to a person",
+)
+WIDGET_DELETE_QUESTION = (
+    "End this chat and delete it? What you wrote is removed from this browser and from our records."
+)
+WIDGET_OFFLINE = "The chat is offline right now. In an emergency call 911, or call or text 988."
+# Said by the widget itself when it cleared the chat but the gateway did not confirm the deletion.
+WIDGET_CLEARED_HERE = "This chat was cleared from this browser."
+WIDGET_DELETE_UNCONFIRMED = (
+    "This chat was cleared from this browser, but our records could not be reached to delete it. "
+    "You can ask our team to delete it."
+)
+
+
+def widget_greeting(program_name: str) -> str:
+    """The first words a visitor sees when the chat opens, before anything is sent."""
+    return (
+        f"Hi, I'm the automated assistant for {program_name}. I can answer questions about our program "
+        "and connect you with a person from our team. What would you like to know?"
+    )
 
 
 # -- the SMS line ------------------------------------------------------------

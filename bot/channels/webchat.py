@@ -8,7 +8,11 @@ The protocol is the one Rasa's own socketio channel speaks with
 
 The session id is the conversation's address: a page that reloads and asks for
 the same session id is back in the same conversation, and staff replies sent
-while it was away reach it through that room.
+while it was away reach it through that room. Only ids the gateway issued are
+accepted (`web_sessions`): a made-up one gets a new session.
+
+Pages on the program's own sites (WEB_CHAT_ORIGINS) may connect across
+origins; a handshake from any other origin is refused (400).
 
 Two things go beyond Rasa's channel, opt-in so plain Rasa clients see exactly
 what Rasa would send them:
@@ -21,6 +25,15 @@ what Rasa would send them:
 - `custom` payloads are forwarded only in Rasa's socketio shape
   (`{"data": ...}`): the others (handoff requests, screen results) are for the
   gateway and the staff, not for the browser.
+
+Our widgets (the page at / and the embedded one, bot/static/widget.js) also hear
+
+    staff_typing {typing: bool, staff_name?}   (WebChat.staff_typing)
+
+and say `visitor_typing {typing: bool}` (only whether, never what);
+
+the embedded one asks `delete_conversation` (no payload), expecting
+`conversation_deleted {text}` once the gateway has forgotten the session.
 """
 
 from __future__ import annotations
@@ -28,7 +41,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
@@ -37,6 +49,8 @@ import jinja2
 import socketio
 from aiohttp import web
 
+from bot.channels.embed import OriginPolicy
+from bot.channels.web_sessions import SessionIds
 from bot.turn import Inbound, Reply
 from bot.web_keys import DELIVERIES, METRICS, ROUTER
 from core import wording
@@ -56,9 +70,6 @@ AUTHOR_METADATA = "author_metadata"
 # from another client still goes through the safety net in full, up to what
 # the transport accepts.
 MAX_TRANSPORT_BYTES = 64 * 1024
-# Server-made ids are 32 hex digits; a client may bring its own, as Rasa
-# allows, but not a short guessable one that would share someone's room.
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 HISTORY_LIMIT = 200
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -85,10 +96,6 @@ class Turn:
     def __init__(self) -> None:
         self.lock = asyncio.Lock()
         self.users = 0
-
-
-def new_session_id() -> str:
-    return uuid.uuid4().hex
 
 
 def quick_replies(buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -194,12 +201,14 @@ class WebChat:
         sio: socketio.AsyncServer,
         history: HistoryLoader = stored_history,
         typing_listener: "TypingListener" = tell_staff_visitor_typing,
+        session_ids: Optional[SessionIds] = None,
     ):
         self.app = app
         self.sio = sio
         self.history = history
         self.typing_listener = typing_listener
         self._typing_heard: Dict[str, Tuple[bool, float]] = {}
+        self.session_ids = session_ids or SessionIds.ephemeral()
         self.visitors: Dict[str, Visitor] = {}
         self._turns: Dict[str, Turn] = {}
         sio.on("connect", self.on_connect)
@@ -218,7 +227,8 @@ class WebChat:
     async def on_session_request(self, sid: str, data: Any = None) -> None:
         data = data if isinstance(data, dict) else {}
         requested = data.get("session_id")
-        session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) else new_session_id()
+        # Only an id this gateway issued: a made-up one must not open someone else's transcript.
+        session_id = requested if self.session_ids.issued(requested) else self.session_ids.new()
         features = data.get("features")
         wants_metadata = isinstance(features, list) and AUTHOR_METADATA in features
         await self._join(sid, session_id, wants_metadata)
@@ -260,8 +270,8 @@ class WebChat:
         if visitor is None:
             # Rasa accepts a message from a socket that never asked for a
             # session; join the room it names so the replies reach it.
-            if not (isinstance(claimed, str) and SESSION_ID.match(claimed)):
-                log.info("web chat: a message without a valid session id was ignored")
+            if not (isinstance(claimed, str) and self.session_ids.issued(claimed)):
+                log.info("web chat: a message without a session id the gateway issued was ignored")
                 return
             await self._join(sid, claimed, author_metadata=False)
             visitor = self.visitors[sid]
@@ -304,10 +314,13 @@ class WebChat:
                 await self.sio.emit(BOT_EVENT, message, room=room)
         return present
 
-    async def staff_typing(self, session_id: str, typing: bool) -> None:
+    async def staff_typing(self, session_id: str, typing: bool, staff_name: Optional[str] = None) -> None:
         """Show (or hide) "staff are typing" on every page open on this conversation."""
+        data: Dict[str, Any] = {"typing": bool(typing)}
+        if staff_name:
+            data["staff_name"] = staff_name
         for room in rooms_of(session_id):
-            await self.sio.emit(STAFF_TYPING_EVENT, {"typing": bool(typing)}, room=room)
+            await self.sio.emit(STAFF_TYPING_EVENT, data, room=room)
 
     async def on_visitor_typing(self, sid: str, data: Any = None) -> None:
         """Tell the console the visitor is writing; only a yes or no travels, never the text."""
@@ -392,22 +405,27 @@ def attach(
     app: web.Application,
     history: HistoryLoader = stored_history,
     typing_listener: TypingListener = tell_staff_visitor_typing,
+    session_ids: Optional[SessionIds] = None,
+    origins: Optional[OriginPolicy] = None,
 ) -> WebChat:
     """The socket.io endpoint at /socket.io/ (python-socketio mounts it), and the chat as a deliverer.
 
     The page at / and its assets are mounted by `bot.app` with the other routes.
     """
+    policy = origins or OriginPolicy()
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
-        # Same origin only (python-engineio's default when None): the page
-        # is served by the gateway.
-        cors_allowed_origins=None,
+        # The gateway's own pages and the sites in WEB_CHAT_ORIGINS; a
+        # handshake from any other origin is refused with a 400.
+        cors_allowed_origins=policy.allows,
+        # The chat uses no cookies: nothing to send along across origins.
+        cors_credentials=False,
         max_http_buffer_size=MAX_TRANSPORT_BYTES,
         logger=False,
         engineio_logger=False,
     )
     sio.attach(app, socketio_path="socket.io")
-    chat = WebChat(app, sio, history, typing_listener)
+    chat = WebChat(app, sio, history, typing_listener, session_ids)
     app[WEBCHAT] = chat
     app[TEMPLATE_ENV] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined

@@ -160,6 +160,31 @@
     log.setAttribute("aria-busy", "false");
   }
 
+  // Quick exit (the button, or Esc): nothing of the chat left on screen or in storage, and the page replaced
+  // so Back does not return to it.
+  var EXIT_URL = "https://www.google.com/";
+  function quickExit() {
+    try {
+      if (socket) {
+        socket.disconnect();
+      }
+      window.sessionStorage.removeItem(STORAGE_KEY);
+    } catch (e) {
+      /* storage refused: nothing stored */
+    }
+    list.textContent = "";
+    window.location.replace(EXIT_URL);
+  }
+  document.getElementById("quick-exit").addEventListener("click", quickExit);
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !event.isComposing) {
+      event.preventDefault();
+      quickExit();
+    }
+  });
+
+  var socket = null;
+
   if (typeof window.io !== "function") {
     setStatus("The chat could not load. Please call us instead, or in an emergency call 911.");
     input.disabled = true;
@@ -167,7 +192,7 @@
     return;
   }
 
-  var socket = window.io({ path: "/socket.io/" });
+  socket = window.io({ path: "/socket.io/" });
 
   socket.on("connect", function () {
     setStatus("Connecting…");

@@ -60,3 +60,37 @@ def test_bad_values_are_named_in_the_error(name, value, message):
     with pytest.raises(ConfigError, match=message) as info:
         Settings.from_env({name: value})
     assert name in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value, origins",
+    [
+        ("", ()),
+        ("https://www.example.org", ("https://www.example.org",)),
+        # As a browser writes its Origin header: lower case, no default port, no trailing slash.
+        (
+            " HTTPS://Example.org/ , http://127.0.0.1:8081,https://example.org:443",
+            ("https://example.org", "http://127.0.0.1:8081"),
+        ),
+        ("http://[::1]:9000", ("http://[::1]:9000",)),
+    ],
+)
+def test_web_chat_origins(value, origins):
+    assert Settings.from_env({"WEB_CHAT_ORIGINS": value}).web_chat_origins == origins
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("*", "would let any site embed the chat"),
+        ("example.org", "not a site's origin"),
+        ("https://example.org/help", "not a site's origin"),
+        ("ftp://example.org", "not a site's origin"),
+        ("https://example.org:99999", "invalid port"),
+        ("https://example.org?x=1", "not a site's origin"),
+    ],
+)
+def test_web_chat_origins_that_are_not_origins_are_refused(value, message):
+    with pytest.raises(ConfigError, match="WEB_CHAT_ORIGINS") as err:
+        Settings.from_env({"WEB_CHAT_ORIGINS": value})
+    assert message in str(err.value)

@@ -405,9 +405,19 @@ async def test_a_visitor_in_crisis_is_never_given_a_place_in_line(db, http, fake
     assert is_crisis_reply(first)
     assert "988" in then and "ahead" not in then and "minutes" not in then
     assert ("signed in" in then) is (staff_online == 0)  # said at once when nobody is there
+    # ...and never after a promise that a person is being asked now.
+    assert ("being called" in then) is (staff_online > 0)
+    assert "asking a person" not in first and "join this conversation now" not in first
     again = await router.handle(Inbound("rest", "d", "are you there"))
     [line] = texts(again.replies)
     assert "988" in line and "number" not in line and "in line" not in line
+
+
+async def test_a_callback_number_from_a_visitor_in_crisis_is_kept_and_the_reply_carries_988(router):
+    await router.handle(Inbound("rest", "f", CRISIS))
+    outcome = await router.handle(Inbound("rest", "f", "call me at 555 010 1234 tonight"))
+    [line] = texts(outcome.replies)
+    assert "(555) 010-1234" in line and "988" in line and "in line" not in line
 
 
 async def test_a_crisis_request_from_the_assistant_is_acknowledged_the_same_way(router, fake_rasa):

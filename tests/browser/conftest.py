@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import re
 import threading
 from concurrent.futures import Future
@@ -132,8 +133,11 @@ class FakeRasa:
 
 
 async def rasa_webchat_page(request: web.Request) -> web.Response:
-    # The widget as an integrator embeds it, pointed at the gateway.
-    html = """<!doctype html>
+    return web.Response(text=RASA_WEBCHAT_PAGE, content_type="text/html")
+
+
+# The widget as an integrator embeds it, pointed at the gateway.
+RASA_WEBCHAT_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>rasa-webchat against the gateway</title></head>
 <body>
 <div id="webchat"></div>
@@ -152,11 +156,68 @@ async def rasa_webchat_page(request: web.Request) -> web.Response:
   }, null);
 </script>
 </body></html>"""
-    return web.Response(text=html, content_type="text/html")
 
 
 async def rasa_webchat_bundle(request: web.Request) -> web.FileResponse:
     return web.FileResponse(NODE_MODULES / "rasa-webchat" / "lib" / "index.js")
+
+
+class ForeignSite:
+    """A program's own website on another origin, with the embed snippet pasted into its pages."""
+
+    PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sunrise Recovery: outpatient care</title>
+<style>body {{ font: 18px/1.5 Georgia, serif; margin: 0; color: #222; background: #fbfaf7; }}
+main {{ max-width: 40rem; margin: 0 auto; padding: 1rem 1rem 10rem; }}
+#helpline-chat {{ height: 560px; border: 1px solid #999; }}</style>
+</head><body><main>
+<h1>Sunrise Recovery</h1>
+<p>Evening and morning groups for adults and teens. Ask us anything in the chat.</p>
+{mount}
+</main>
+<script src="{gateway}/chat/widget.js" data-exit-url="{exit_url}"{extra} defer></script>
+</body></html>"""
+
+    def __init__(self) -> None:
+        self.gateway = ""
+        self.exit_url = ""
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/", self.page)
+        app.router.add_get("/inline", self.page)
+        app.router.add_get("/neutral", self.neutral)
+        app.router.add_get("/rasa-webchat", self.rasa_webchat)
+        return app
+
+    async def rasa_webchat(self, request: web.Request) -> web.Response:
+        """rasa-webchat on the program's site, pointed at the gateway (another origin)."""
+        html = RASA_WEBCHAT_PAGE.replace("/test/rasa-webchat/index.js", self.gateway + "/test/rasa-webchat/index.js")
+        html = html.replace("window.location.origin", json.dumps(self.gateway))
+        return web.Response(text=html, content_type="text/html")
+
+    async def page(self, request: web.Request) -> web.Response:
+        inline = request.path == "/inline"
+        extra = "".join(
+            f' data-{name}="{request.query[name]}"'
+            for name in ("color", "position", "greeting")
+            if name in request.query
+        )
+        html = self.PAGE.format(
+            gateway=self.gateway,
+            exit_url=self.exit_url,
+            mount='<div id="helpline-chat"></div>' if inline else "",
+            extra=extra,
+        )
+        return web.Response(text=html, content_type="text/html")
+
+    async def neutral(self, request: web.Request) -> web.Response:
+        return web.Response(
+            text='<!doctype html><html lang="en"><title>Weather</title><h1>Sunny</h1></html>',
+            content_type="text/html",
+        )
 
 
 @dataclasses.dataclass
@@ -165,6 +226,9 @@ class Helpline:
     app: web.Application
     rasa: FakeRasa
     loop: asyncio.AbstractEventLoop
+    # The program's site (in WEB_CHAT_ORIGINS) and a site that is not.
+    site_url: str = ""
+    stranger_url: str = ""
 
     def run(self, coro: Awaitable[T], timeout: float = 10) -> T:
         """Run a coroutine on the gateway's loop, from a test."""
@@ -208,6 +272,16 @@ class GatewayThread(threading.Thread):
         rasa_site = web.TCPSite(rasa_runner, "127.0.0.1", 0)
         await rasa_site.start()
         rasa_url = bound_url(rasa_runner)
+        runners = [rasa_runner]
+        sites = []
+        for _ in range(2):
+            site = ForeignSite()
+            site_runner = web.AppRunner(site.app())
+            await site_runner.setup()
+            await web.TCPSite(site_runner, "127.0.0.1", 0).start()
+            runners.append(site_runner)
+            sites.append((site, bound_url(site_runner)))
+        (program_site, site_url), (stranger_site, stranger_url) = sites
 
         settings = Settings.from_env(
             {
@@ -217,6 +291,7 @@ class GatewayThread(threading.Thread):
                 "BOT_API_TOKEN": API_TOKEN,
                 "CONSOLE_SECRET_KEY": Fernet.generate_key().decode(),
                 "RASA_TOKEN": "rasa-token",
+                "WEB_CHAT_ORIGINS": site_url,
             }
         )
         app = create_app(settings)
@@ -226,10 +301,14 @@ class GatewayThread(threading.Thread):
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
-        self.ready.set_result(Helpline(bound_url(runner), app, rasa, self.loop))
+        gateway_url = bound_url(runner)
+        for site in (program_site, stranger_site):
+            site.gateway, site.exit_url = gateway_url, stranger_url + "/neutral"
+        self.ready.set_result(Helpline(gateway_url, app, rasa, self.loop, site_url, stranger_url))
         await self.stopping.wait()
         await runner.cleanup()
-        await rasa_runner.cleanup()
+        for other in runners:
+            await other.cleanup()
         # Engine.IO leaves a sleeping ping task per closed socket.
         leftovers = asyncio.all_tasks() - {asyncio.current_task()}
         for task in leftovers:

@@ -42,7 +42,7 @@ def test_the_page_loads_with_the_emergency_line_visible_and_only_our_own_files(p
     for n in range(12):
         send(page, f"question number {n}")
         expect(messages(page)).to_have_count(2 * (n + 1))
-    for width, height in ((800, 900), (360, 640)):  # desktop, then a small phone
+    for width, height in ((800, 900), (360, 640), (320, 300)):  # desktop, a small phone, one with its keyboard up
         page.set_viewport_size({"width": width, "height": height})
         expect(page.get_by_text(EMERGENCY_LINE)).to_be_in_viewport()
         expect(page.get_by_label("Your message")).to_be_in_viewport()
@@ -149,3 +149,27 @@ def test_the_page_has_no_wcag_violations_axe_can_find(page: Page, helpline, staf
     staff_says(session_id(page), "Dana", "Hi, I'm Dana.")
     expect(messages(page).last).to_have_text("Dana (staff): Hi, I'm Dana.")
     assert axe_violations(page) == []
+
+
+def test_quick_exit_clears_the_chat_and_replaces_the_page(page: Page, helpline):
+    # No network here: the neutral page is answered by the browser's router.
+    page.route(
+        "https://www.google.com/**", lambda route: route.fulfill(body="<title>Search</title>", content_type="text/html")
+    )
+    page.goto("about:blank")
+    open_chat(page, helpline.url)
+    send(page, "what is iop")
+    expect(messages(page)).to_have_count(3)
+    before = session_id(page)
+    length = page.evaluate("history.length")
+    page.get_by_role("button", name="Quick exit").click()
+    page.wait_for_url("https://www.google.com/")
+    assert page.evaluate("history.length") == length
+    page.go_back()
+    assert page.url == "about:blank"
+    page.goto(helpline.url + "/")
+    expect(page.get_by_role("status")).to_have_text("Connected")
+    expect(messages(page)).to_have_count(0)
+    assert session_id(page) != before  # a new conversation: the old id was removed from storage
+    page.get_by_label("Your message").press("Escape")
+    page.wait_for_url("https://www.google.com/")

@@ -67,3 +67,14 @@ def test_rasa_webchat_keeps_its_conversation_over_a_reload(page: Page, helpline)
     assert widget_session(page) == session
     texts = [m["text"] for m in helpline.transcript(session)["messages"] if m["author"] == "visitor"]
     assert texts[-2:] == ["what is iop", "and the cost?"]
+
+
+def test_rasa_webchat_on_the_programs_own_site_talks_to_the_gateway_across_origins(page: Page, helpline):
+    page.goto(helpline.site_url + "/rasa-webchat")
+    expect(page.locator(".rw-response").first).to_have_text(
+        "Hi! I can answer questions about our Intensive Outpatient Program."
+    )
+    send(page, "what is iop")
+    expect(page.get_by_text("Who are you asking for?")).to_be_visible()
+    texts = [m["text"] for m in helpline.transcript(widget_session(page))["messages"] if m["author"] == "visitor"]
+    assert texts == ["/greet", "what is iop"]

@@ -19,6 +19,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.channels import webchat
+from bot.channels.embed import OriginPolicy
+from bot.channels.web_sessions import SessionIds
 from bot.delivery import Deliveries
 from bot.metrics import Metrics
 from bot.turn import Inbound, Outcome, Reply
@@ -74,8 +76,12 @@ class StandInRouter:
         return Outcome("c1", [Reply(text=f"echo: {msg.text}")])
 
 
+IDS = SessionIds(b"a key for the web chat's tests, 32+ bytes")
+RETURNING = IDS.new()  # a visitor with a conversation so far
+ISSUED_ID = re.compile(r"[0-9a-f]{64}")
+
 HISTORY = {
-    "a" * 32: [
+    RETURNING: [
         {"author": "visitor", "text": "hello", "payload": None, "staff_name": None},
         {"author": "bot", "text": "Who are you asking for?", "payload": {"buttons": BUTTONS}, "staff_name": None},
         {"author": "staff", "text": "Hi, I'm Dana.", "payload": None, "staff_name": "Dana"},
@@ -105,7 +111,13 @@ async def gateway():
     app[DELIVERIES] = Deliveries()
     app[ROUTER] = StandInRouter()
     app[TYPING] = []
-    webchat.attach(app, history=fake_history, typing_listener=record_typing)
+    webchat.attach(
+        app,
+        history=fake_history,
+        typing_listener=record_typing,
+        session_ids=IDS,
+        origins=OriginPolicy(["https://program.example.org"]),
+    )
     app.add_routes(
         [
             web.get("/", webchat.page),
@@ -223,7 +235,7 @@ def test_only_rasa_shaped_custom_payloads_reach_the_browser():
 
 
 def test_history_keeps_what_the_visitor_saw_and_names_staff():
-    entries = [webchat.history_entry(m) for m in HISTORY["a" * 32]]
+    entries = [webchat.history_entry(m) for m in HISTORY[RETURNING]]
     assert entries == [
         {"author": "visitor", "text": "hello"},
         {"author": "bot", "text": "Who are you asking for?", "quick_replies": webchat.quick_replies(BUTTONS)},
@@ -236,19 +248,52 @@ def test_history_keeps_what_the_visitor_saw_and_names_staff():
 async def test_a_new_visitor_gets_a_fresh_session_id(gateway):
     async with Visitor(gateway) as v:
         session_id = await v.start()
-    assert re.fullmatch(r"[0-9a-f]{32}", session_id)
+    assert ISSUED_ID.fullmatch(session_id) and IDS.issued(session_id)
 
 
 async def test_a_returning_visitor_keeps_their_session_id(gateway):
+    mine = IDS.new()
     async with Visitor(gateway) as v:
-        assert await v.start("b" * 32) == "b" * 32
+        assert await v.start(mine) == mine
 
 
-@pytest.mark.parametrize("bad", ["short", "x" * 200, "../../etc", 12345, ""])
-async def test_a_guessable_or_malformed_session_id_is_replaced(gateway, bad):
+FORGED = [
+    "0000000000000000",
+    "0" * 64,
+    "b" * 32,
+    RETURNING[:32] + "0" * 32,  # another visitor's random part with a made-up signature
+    RETURNING[:-1] + ("0" if RETURNING[-1] != "0" else "1"),  # one digit changed
+    RETURNING.upper(),
+    SessionIds(b"another gateway's key, also 32 bytes").new(),
+    "short",
+    "x" * 200,
+    "../../etc",
+    12345,
+    "",
+]
+
+
+@pytest.mark.parametrize("forged", FORGED)
+async def test_a_made_up_session_id_gets_a_new_session_and_no_transcript(gateway, forged):
     async with Visitor(gateway) as v:
-        session_id = await v.start(bad)
-    assert session_id != bad and re.fullmatch(r"[0-9a-f]{32}", session_id)
+        await v.sio.emit("session_request", {"session_id": forged, "features": ["author_metadata"]})
+        name, session_id = await v.next()
+        # Straight to the confirmation: nobody's conversation so far came first.
+        assert name == "session_confirm"
+        assert session_id != forged and IDS.issued(session_id)
+        await asyncio.sleep(0.1)
+        assert v.nothing_more()
+
+
+def test_issued_ids_are_told_apart_from_made_up_ones():
+    ids = {IDS.new() for _ in range(200)}
+    assert len(ids) == 200 and all(IDS.issued(i) for i in ids)
+    assert not any(IDS.issued(f) for f in FORGED)
+    # The same secret on another replica accepts them; another secret does not.
+    secret = b"the gateway's console secret"
+    one, two = SessionIds.from_secret(secret), SessionIds.from_secret(secret)
+    issued = one.new()
+    assert two.issued(issued) and not SessionIds.from_secret(b"another secret").issued(issued)
 
 
 async def test_a_message_goes_through_the_router_and_the_reply_comes_back(gateway):
@@ -296,21 +341,21 @@ async def test_a_reload_is_the_same_conversation(gateway):
 
 async def test_our_page_gets_the_conversation_so_far_before_the_confirmation(gateway):
     async with Visitor(gateway) as v:
-        await v.sio.emit("session_request", {"session_id": "a" * 32, "features": ["author_metadata"]})
+        await v.sio.emit("session_request", {"session_id": RETURNING, "features": ["author_metadata"]})
         name, history = await v.next()
         assert name == "session_history"
-        assert history["session_id"] == "a" * 32
+        assert history["session_id"] == RETURNING
         assert [m["author"] for m in history["messages"]] == ["visitor", "bot", "staff"]
         # Buttons of an earlier message can no longer be answered.
         assert "quick_replies" not in history["messages"][1]
-        assert await v.next() == ("session_confirm", "a" * 32)
+        assert await v.next() == ("session_confirm", RETURNING)
 
 
 async def test_plain_rasa_clients_get_no_history(gateway):
     async with Visitor(gateway) as v:
-        await v.sio.emit("session_request", {"session_id": "a" * 32})
-        assert await v.next() == ("session_confirm", "a" * 32)
-        await v.say("ping", "a" * 32)
+        await v.sio.emit("session_request", {"session_id": RETURNING})
+        assert await v.next() == ("session_confirm", RETURNING)
+        await v.say("ping", RETURNING)
         assert await v.next() == ("bot_uttered", {"text": "echo: ping"})
 
 
@@ -360,7 +405,7 @@ async def test_visitor_typing_is_passed_on_for_the_socket_own_session_only(gatew
 async def test_a_staff_reply_to_nobody_connected_says_so(gateway):
     app, _ = gateway
     reply = Reply(text="Are you still there?", author="staff", staff_name="Dana")
-    assert await app[DELIVERIES].deliver("web", "c" * 32, reply) is False
+    assert await app[DELIVERIES].deliver("web", IDS.new(), reply) is False
 
 
 async def test_other_sessions_do_not_see_a_conversation(gateway):
@@ -379,13 +424,24 @@ async def test_other_sessions_do_not_see_a_conversation(gateway):
 
 async def test_a_message_without_a_session_request_joins_the_session_it_names(gateway):
     app, _ = gateway
+    d, e = IDS.new(), IDS.new()
     async with Visitor(gateway) as v:
-        await v.say("hi", "d" * 32)
+        await v.say("hi", d)
         assert await v.bot_messages(1) == [{"text": "echo: hi"}]
-        await v.say("hi", "e" * 32)  # not the session this socket joined
-        await v.say("again", "d" * 32)
+        await v.say("hi", e)  # not the session this socket joined
+        await v.say("again", d)
         assert await v.bot_messages(1) == [{"text": "echo: again"}]
-    assert [(m.address, m.text) for m in app[ROUTER].received] == [("d" * 32, "hi"), ("d" * 32, "again")]
+    assert [(m.address, m.text) for m in app[ROUTER].received] == [(d, "hi"), (d, "again")]
+
+
+async def test_a_message_naming_a_made_up_session_is_ignored(gateway):
+    app, _ = gateway
+    async with Visitor(gateway) as v:
+        await v.say("let me in", "0000000000000000")
+        await v.say("let me in", RETURNING[:32] + "f" * 32)
+        await asyncio.sleep(0.2)
+        assert v.nothing_more()
+    assert app[ROUTER].received == []
 
 
 async def test_replies_keep_the_order_of_the_messages(gateway):
@@ -450,3 +506,14 @@ def test_history_shows_a_reply_in_the_parts_it_was_sent_in():
         {"author": "bot", "text": "IOP is a program."},
         {"author": "bot", "text": "Who is it for?", "quick_replies": webchat.quick_replies(BUTTONS)},
     ]
+
+
+async def test_the_widget_hears_who_is_writing(gateway):
+    app, _ = gateway
+    async with Visitor(gateway) as ours:
+        ours.sio.on("staff_typing", ours._recorder("staff_typing"))
+        session_id = await ours.start(None, features=["author_metadata"])
+        await app[webchat.WEBCHAT].staff_typing(session_id, True, "Dana")
+        assert await ours.next() == ("staff_typing", {"typing": True, "staff_name": "Dana"})
+        await app[webchat.WEBCHAT].staff_typing(session_id, False, "Dana")
+        assert await ours.next() == ("staff_typing", {"typing": False, "staff_name": "Dana"})
