@@ -1,5 +1,5 @@
 """`python -m bot ...`: run the helpline, serve the gateway, chat in a terminal, manage staff accounts,
-export staff corrections for review."""
+export staff corrections for review, purge conversations."""
 
 from __future__ import annotations
 
@@ -329,6 +329,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     from bot import staff_cli
 
     staff_cli.add_arguments(sub)
+    from bot import purge_cli
+
+    purge_cli.add_arguments(sub)
     p_export = sub.add_parser(
         "export-corrections", help="write the topics staff marked as Rasa NLU examples, for review before training"
     )
@@ -367,6 +370,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return staff_cli.main(args, settings)
     if args.command == "export-corrections":
         return export_corrections(settings, args.out, args.since)
+    if args.command == "purge":
+        return purge_cli.main(args, settings)
     try:
         asyncio.run(terminal_chat((args.url or settings.gateway_url).rstrip("/")))
     except KeyboardInterrupt:

@@ -64,6 +64,8 @@ class Settings:
     corrections_file: Path = VAR_DIR / "nlu_corrections.yml"
     # Reverse proxies whose X-Forwarded-For is believed (for sign-in throttling and the audit log).
     trusted_proxies: Tuple[Network, ...] = ()
+    # Conversations idle this long are purged from both stores daily; 0 keeps them (no automatic purge).
+    retention_days: int = 365
 
     @property
     def secure_cookies(self) -> bool:
@@ -106,6 +108,7 @@ class Settings:
             console_admin_password=get("CONSOLE_ADMIN_PASSWORD"),
             corrections_file=repo_path(get("CORRECTIONS_FILE") or str(VAR_DIR / "nlu_corrections.yml")),
             trusted_proxies=networks("TRUSTED_PROXIES", get("TRUSTED_PROXIES") or ""),
+            retention_days=days("RETENTION_DAYS", get("RETENTION_DAYS") or "365"),
         )
 
 
@@ -147,6 +150,16 @@ def port(name: str, value: str) -> int:
         raise ConfigError(f"{name}={value!r} must be a port number") from None
     if not 1 <= number <= 65535:
         raise ConfigError(f"{name}={value!r} must be between 1 and 65535")
+    return number
+
+
+def days(name: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} must be a whole number of days (0 keeps conversations)") from None
+    if number < 0:
+        raise ConfigError(f"{name}={value!r} cannot be negative")
     return number
 
 

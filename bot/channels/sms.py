@@ -1,7 +1,7 @@
 """SMS through Twilio: signed webhooks in, TwiML replies out, later messages by REST.
 
-Order on every text: signature, then the crisis check, then STOP/START/HELP,
-then the conversation. A number that has opted out gets nothing from us but
+Order on every text: signature, then the crisis check, then STOP/START/HELP
+and DELETE, then the conversation. A number that has opted out gets nothing from us but
 the one STOP confirmation; what it writes is still kept, and a crisis from it
 still reaches staff through the router.
 """
@@ -18,6 +18,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels import sms_text
+from bot.retention import FORGETTING
 from bot.store import sms as sms_store
 from bot.turn import Inbound, Reply
 from bot.web_keys import DB, DELIVERIES, HTTP, METRICS, ROUTER, SETTINGS
@@ -158,6 +159,8 @@ async def conversation_turn(app: web.Application, sender: str, sid: str, body: s
         reply = None if opted_out else wording.help_text(app[ROUTER].contact())
         recorded = await db.run(sms_store.record_keyword, sender, sid, body, keyword, None, reply)
         return twiml([reply] if reply and recorded is not None else [])
+    if keyword == "delete":
+        return await delete_conversation(app, sender, opted_out)
     if opted_out:
         await db.run(sms_store.record_unanswered, sender, sid, body)
         return twiml()
@@ -169,6 +172,20 @@ async def conversation_turn(app: web.Application, sender: str, sid: str, body: s
         Inbound(CHANNEL, sender, payload or body, channel_message_id=sid, metadata=metadata)
     )
     return twiml(render(outcome.replies))
+
+
+async def delete_conversation(app: web.Application, sender: str, opted_out: bool) -> web.Response:
+    """DELETE: the number's texts are erased at once (an opt-out is kept), and we say so unless it opted out.
+
+    The DELETE itself is not kept: there is nothing left to keep it in. A
+    Twilio retry of it finds nothing and says the same again.
+    """
+    try:
+        await app[FORGETTING].visitor_asked(CHANNEL, sender)
+    except Exception:
+        log.exception("SMS: could not delete a conversation its visitor asked to delete")
+        return twiml([] if opted_out else [wording.DELETE_FAILED])
+    return twiml([] if opted_out else [wording.sms_deleted(app[ROUTER].contact())])
 
 
 def media_note(media: int) -> str:

@@ -37,6 +37,7 @@ import jinja2
 import socketio
 from aiohttp import web
 
+from bot.retention import FORGETTING
 from bot.turn import Inbound, Reply
 from bot.web_keys import DELIVERIES, METRICS, ROUTER
 from core import wording
@@ -48,6 +49,9 @@ BOT_EVENT = "bot_uttered"
 USER_EVENT = "user_uttered"
 HISTORY_EVENT = "session_history"
 AUTHOR_METADATA = "author_metadata"
+# The visitor's delete control: the widget sends DELETE_EVENT (no payload); we answer DELETED_EVENT {"text"}.
+DELETE_EVENT = "delete_conversation"
+DELETED_EVENT = "conversation_deleted"
 
 # The widget caps input at 4000 characters like the REST channel; longer text
 # from another client still goes through the safety net in full, up to what
@@ -182,6 +186,7 @@ class WebChat:
         sio.on("disconnect", self.on_disconnect)
         sio.on("session_request", self.on_session_request)
         sio.on(USER_EVENT, self.on_user_uttered)
+        sio.on(DELETE_EVENT, self.on_delete_conversation)
 
     async def on_connect(self, sid: str, environ: Dict[str, Any], auth: Any = None) -> bool:
         return True
@@ -264,6 +269,28 @@ class WebChat:
             turn.users -= 1
             if turn.users == 0:
                 del self._turns[session_id]
+
+    async def on_delete_conversation(self, sid: str, data: Any = None) -> None:
+        """Erase this socket's conversation at once, tell every page open on it, and forget the session."""
+        visitor = self.visitors.get(sid)
+        if visitor is None:
+            # Nothing was ever said on this socket: nothing is kept, and that is the truth to tell.
+            await self.sio.emit(DELETED_EVENT, {"text": wording.CONVERSATION_DELETED}, to=sid)
+            return
+        session_id = visitor.session_id
+        try:
+            await self.app[FORGETTING].visitor_asked(CHANNEL, session_id)
+        except Exception:
+            log.exception("web chat: could not delete a conversation its visitor asked to delete")
+            await self.sio.emit(BOT_EVENT, {"text": wording.DELETE_FAILED}, to=sid)
+            return
+        for room in rooms_of(session_id):
+            await self.sio.emit(DELETED_EVENT, {"text": wording.CONVERSATION_DELETED}, room=room)
+        for other, seen in list(self.visitors.items()):
+            if seen.session_id == session_id:
+                for room in rooms_of(session_id):
+                    await self.sio.leave_room(other, room)
+                del self.visitors[other]
 
     async def send(self, session_id: str, reply: Reply) -> bool:
         """Emit one reply to every page open on this conversation; True if one is connected to this process.

@@ -1,0 +1,94 @@
+"""How long the helpline keeps a conversation, and forgetting one when its visitor asks.
+
+The gateway purges conversations older than RETENTION_DAYS once a day (the
+first time soon after it starts); `python -m bot purge` does the same by hand
+or for one conversation. A visitor's own request (the web chat's delete
+control, DELETE by SMS) is honoured at once. Every purge goes through
+`bot.store.retention.purge`: both stores, one audited step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from typing import AsyncIterator, Optional
+
+from aiohttp import web
+
+from bot import events as ev
+from bot.events import Events
+from bot.store import retention as store
+from bot.store.database import Database
+from bot.store.models import utcnow
+from bot.web_keys import DB, EVENTS, SETTINGS
+
+log = logging.getLogger(__name__)
+
+DAY_SECONDS = 24 * 3600.0
+FIRST_PURGE_AFTER_SECONDS = 60.0  # let the gateway settle (and Rasa start) before the first one
+SYSTEM = "system"  # the audit actor of the daily purge
+VISITOR = "visitor"  # the audit actor of a visitor's own request
+
+
+def cutoff(days: int, now: Optional[datetime] = None) -> datetime:
+    return (now or utcnow()) - timedelta(days=days)
+
+
+class Forgetting:
+    """Purges through the store, with Rasa's tracker store beside it; staff hear of what went."""
+
+    def __init__(self, db: Database, tracker: store.TrackerEvents, events: Optional[Events] = None):
+        self.db = db
+        self.tracker = tracker
+        self.events = events or Events()
+
+    async def expired(self, days: int, now: Optional[datetime] = None) -> store.Purged:
+        ids = await self.db.run(store.expired, cutoff(days, now))
+        if not ids:
+            return store.Purged()
+        purged = await self.db.run(store.purge, ids, self.tracker, SYSTEM, f"older than {days} days")
+        await self.events.publish(ev.QUEUE, {"purged": purged.conversations})
+        return purged
+
+    async def visitor_asked(self, channel: str, address: str) -> Optional[store.Purged]:
+        """The visitor's conversation, gone at once; None when there was none. Errors propagate."""
+        purged = await self.db.run(
+            store.purge_address, channel, address, self.tracker, VISITOR, f"asked by the visitor on {channel}"
+        )
+        if purged is not None:
+            await self.events.publish(ev.QUEUE, {"purged": purged.conversations})
+        return purged
+
+
+FORGETTING: "web.AppKey[Forgetting]" = web.AppKey("forgetting")
+
+
+async def purge_daily(forgetting: Forgetting, days: int, first_after: float, every: float = DAY_SECONDS) -> None:
+    await asyncio.sleep(first_after)
+    while True:
+        try:
+            purged = await forgetting.expired(days)
+            if purged.conversations:
+                log.info("retention: purged %s (older than %s days)", purged.summary(), days)
+        except Exception:
+            log.exception("retention: the daily purge failed; it runs again tomorrow")
+        await asyncio.sleep(every)
+
+
+def keep(first_after: float = FIRST_PURGE_AFTER_SECONDS):
+    """The app's cleanup context: a Forgetting for the channels, and the daily purge when retention is on."""
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        settings = app[SETTINGS]
+        tracker = store.TrackerEvents(settings.tracker_store_url)
+        forgetting = app[FORGETTING] = Forgetting(app[DB], tracker, app[EVENTS])
+        days = settings.retention_days
+        task = asyncio.create_task(purge_daily(forgetting, days, first_after), name="retention") if days else None
+        yield
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        tracker.dispose()
+
+    return context
