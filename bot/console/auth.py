@@ -7,7 +7,7 @@ from aiohttp import web
 from bot.client_address import of_request
 from bot.console import sessions
 from bot.console.pages import render
-from bot.console.sessions import audit, staff_only
+from bot.console.sessions import staff_only
 from bot.store import accounts
 from bot.store import staff as staff_store
 from bot.web_keys import DB
@@ -42,7 +42,8 @@ async def login(request: web.Request) -> web.Response:
 
 @staff_only
 async def logout(request: web.Request) -> web.Response:
-    await audit(request, "sign_out")
+    member = request[sessions.STAFF]
+    await request.config_dict[DB].run(accounts.sign_out, member["username"], of_request(request))
     await sessions.sign_out(request)
     raise web.HTTPSeeOther(sessions.LOGIN_PATH)
 

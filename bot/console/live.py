@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, Optional, Set
+from typing import Any, Dict, Optional
 
 from aiohttp import WSMsgType, web
 
@@ -32,6 +32,8 @@ class LiveFeed:
         self.db = db
         self.poll_seconds = poll_seconds
         self.sockets: Dict[web.WebSocketResponse, str] = {}
+        # The session version each socket was opened with: a sign-out elsewhere closes it too.
+        self.versions: Dict[web.WebSocketResponse, int] = {}
         self._wake = asyncio.Event()
         self._last_queue: Optional[str] = None
         self._last_message_id: Optional[int] = None
@@ -70,11 +72,12 @@ class LiveFeed:
         self._last_queue, self._last_message_id = queue_json, latest
         await self.broadcast({"type": "update", "queue": queue, "changed_conversations": changed})
 
-    async def _drop_inactive(self, active: Set[str]) -> None:
-        """A disabled account stops receiving the queue at once, not when its page is closed."""
+    async def _drop_inactive(self, active: Dict[str, int]) -> None:
+        """A disabled or signed-out account stops receiving the queue at once, not when its page is closed."""
         for ws, username in list(self.sockets.items()):
-            if username not in active:
+            if username not in active or active[username] != self.versions.get(ws, active[username]):
                 self.sockets.pop(ws, None)
+                self.versions.pop(ws, None)
                 await ws.close(code=4401, message=b"signed out")
 
     async def broadcast(self, event: Dict[str, Any]) -> None:
@@ -99,6 +102,7 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)
     await ws.prepare(request)
     feed.sockets[ws] = request[STAFF]["username"]
+    feed.versions[ws] = request[STAFF]["session_version"]
     try:
         await ws.send_str(json_dumps(await feed.snapshot()))
         async for message in ws:
@@ -106,6 +110,7 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
                 break  # the console only listens; what a page sends is ignored
     finally:
         feed.sockets.pop(ws, None)
+        feed.versions.pop(ws, None)
     return ws
 
 

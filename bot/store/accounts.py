@@ -46,6 +46,12 @@ def authenticate(s: Session, username: str, password: str, ip: str, now: Optiona
     return SignIn(staff_store.get(s, username))
 
 
+def sign_out(s: Session, username: str, ip: Optional[str] = None) -> None:
+    """Every session of the account ends, on every device: a copied cookie opens nothing afterwards."""
+    staff_store.end_sessions(s, username)
+    audit.record(s, username, "sign_out", ip=ip)
+
+
 def change_password(s: Session, username: str, current: str, new: str) -> Optional[str]:
     """The staff member's own change; a problem to show, or None when done."""
     if not passwords.verify(staff_store.password_hash_of(s, username), current):

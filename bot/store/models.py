@@ -181,6 +181,8 @@ class Staff(Base):
     must_change_password = Column(Boolean, nullable=False, default=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     password_changed_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # In every console session; raised by signing out, disabling and password changes, which ends them all.
+    session_version = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class AuditEntry(Base):

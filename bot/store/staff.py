@@ -25,6 +25,7 @@ def staff_as_dict(m: Staff) -> Dict[str, Any]:
         "must_change_password": m.must_change_password,
         "created_at": m.created_at,
         "password_changed_at": m.password_changed_at,
+        "session_version": m.session_version or 0,
     }
 
 
@@ -67,6 +68,7 @@ def set_password(s: Session, username: str, password_hash: str, must_change_pass
     member.password_hash = password_hash
     member.must_change_password = must_change_password
     member.password_changed_at = utcnow()
+    _end_sessions(member)
     return staff_as_dict(member)
 
 
@@ -75,7 +77,19 @@ def set_active(s: Session, username: str, active: bool) -> Dict[str, Any]:
     if not active and member.role == "admin" and member.active and active_admins(s) == 1:
         raise StaffError(f"{username!r} is the only active admin; add another admin first")
     member.active = active
+    _end_sessions(member)
     return staff_as_dict(member)
+
+
+def end_sessions(s: Session, username: str) -> None:
+    """Every console session of this account ends at its next request (signing out ends them all)."""
+    member = find(s, username)
+    if member is not None:
+        _end_sessions(member)
+
+
+def _end_sessions(member: Staff) -> None:
+    member.session_version = (member.session_version or 0) + 1
 
 
 def list_staff(s: Session, active_only: bool = False) -> List[Dict[str, Any]]:

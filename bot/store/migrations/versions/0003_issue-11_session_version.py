@@ -1,0 +1,26 @@
+"""Staff session version: signing out, disabling or a new password ends every session of the account.
+
+Revision ID: 0003_issue11
+Revises: 0002
+Create Date: 2026-12-03
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003_issue11"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("staff") as batch:
+        batch.add_column(sa.Column("session_version", sa.Integer(), nullable=False, server_default="0"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("staff") as batch:
+        batch.drop_column("session_version")
