@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import ROLES, SignInFailure, Staff, utcnow
+
+# (how many, the latest) failed sign-ins.
+Failures = Tuple[int, Optional[datetime]]
 
 
 class StaffError(ValueError):
@@ -113,25 +116,29 @@ def _existing(s: Session, username: str) -> Staff:
 
 
 # -- failed sign-ins -----------------------------------------------------------
-def record_failure(s: Session, username: str, ip: str) -> None:
-    s.add(SignInFailure(username=username[:64], ip=ip[:64], at=utcnow()))
+def record_failure(s: Session, username: str, ip: str, at: Optional[datetime] = None) -> None:
+    s.add(SignInFailure(username=username[:64], ip=ip[:64], at=at or utcnow()))
 
 
-def failures_since(s: Session, username: str, ip: str, since: datetime) -> tuple[int, int]:
-    """(failures for this username, failures from this address) since `since`."""
-    by_user = s.execute(
-        select(func.count())
-        .select_from(SignInFailure)
-        .where(SignInFailure.username == username[:64], SignInFailure.at >= since)
-    ).scalar_one()
-    by_ip = s.execute(
-        select(func.count()).select_from(SignInFailure).where(SignInFailure.ip == ip[:64], SignInFailure.at >= since)
-    ).scalar_one()
-    return by_user, by_ip
+def failures_since(s: Session, username: str, ip: str, since: datetime) -> Tuple[Failures, Failures]:
+    """(count, latest) of failures for this username from this address, and from this address, since `since`."""
+    for_user_here = s.execute(
+        select(func.count(), func.max(SignInFailure.at)).where(
+            SignInFailure.username == username[:64], SignInFailure.ip == ip[:64], SignInFailure.at >= since
+        )
+    ).one()
+    from_address = s.execute(
+        select(func.count(), func.max(SignInFailure.at)).where(SignInFailure.ip == ip[:64], SignInFailure.at >= since)
+    ).one()
+    return (for_user_here[0], for_user_here[1]), (from_address[0], from_address[1])
 
 
-def forget_failures(s: Session, username: str, before: Optional[datetime] = None) -> None:
-    """After a good sign-in the username's count starts again; old rows go."""
-    s.execute(delete(SignInFailure).where(SignInFailure.username == username[:64]))
+def forget_failures(s: Session, username: str, ip: Optional[str] = None, before: Optional[datetime] = None) -> None:
+    """After a good sign-in from an address, that username's count there starts again (a stranger's
+    failures elsewhere are not wiped by it); with no address, everywhere (an admin's reset). Old rows go."""
+    query = delete(SignInFailure).where(SignInFailure.username == username[:64])
+    if ip is not None:
+        query = query.where(SignInFailure.ip == ip[:64])
+    s.execute(query)
     if before is not None:
         s.execute(delete(SignInFailure).where(SignInFailure.at < before))
