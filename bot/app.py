@@ -105,6 +105,7 @@ def create_app(settings: Settings, channels: Collection[str] = CHANNELS) -> web.
             web.post(rest.PATH, rest.webhook),
         ]
     )
+    rest.attach(app)  # its rate limits
     if "sms" in channels:
         app.add_routes([web.post(sms.PATH, sms.inbound)])
         sms.attach(app)

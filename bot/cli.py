@@ -34,6 +34,7 @@ GATEWAY_SECRETS = (
     "TWILIO_ACCOUNT_SID",
     "TWILIO_AUTH_TOKEN",
     "BOT_API_TOKEN",
+    "REST_TOKEN",
     "CONSOLE_SECRET_KEY",
     "CONSOLE_ADMIN_PASSWORD",
     "DATABASE_URL",
@@ -195,7 +196,11 @@ def run(settings: Settings, chat: bool) -> int:
         await print_addresses(base, settings, log_dir)
         if chat:
             print("\nChat here (Ctrl-D ends the chat, Ctrl-C stops the helpline).\n", flush=True)
-            tasks.append(asyncio.create_task(terminal_chat(base, closing="Chat closed; Ctrl-C stops the helpline.")))
+            tasks.append(
+                asyncio.create_task(
+                    terminal_chat(base, closing="Chat closed; Ctrl-C stops the helpline.", token=settings.rest_token)
+                )
+            )
         else:
             print("\nPress Ctrl-C to stop.", flush=True)
 
@@ -244,11 +249,14 @@ async def read_line(prompt: str) -> Optional[str]:
     return await future
 
 
-async def terminal_chat(base: str, sender: Optional[str] = None, closing: str = "") -> None:
+async def terminal_chat(
+    base: str, sender: Optional[str] = None, closing: str = "", token: Optional[str] = None
+) -> None:
     """A plain terminal conversation through the gateway's REST channel; a digit picks a button."""
     sender = sender or f"terminal-{secrets.token_hex(6)}"
     buttons: List[dict] = []
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=90)) as http:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=90), headers=headers) as http:
         while True:
             line = await read_line("you> ")
             if line is None:
@@ -373,7 +381,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.command == "purge":
         return purge_cli.main(args, settings)
     try:
-        asyncio.run(terminal_chat((args.url or settings.gateway_url).rstrip("/")))
+        asyncio.run(terminal_chat((args.url or settings.gateway_url).rstrip("/"), token=settings.rest_token))
     except KeyboardInterrupt:
         print()
     return 0

@@ -66,6 +66,8 @@ class Settings:
     trusted_proxies: Tuple[Network, ...] = ()
     # Conversations idle this long are purged from both stores daily; 0 keeps them (no automatic purge).
     retention_days: int = 365
+    # When set, the REST channel serves only callers with this bearer token (integrations); unset, it is open.
+    rest_token: Optional[str] = None
 
     @property
     def secure_cookies(self) -> bool:
@@ -109,6 +111,7 @@ class Settings:
             corrections_file=repo_path(get("CORRECTIONS_FILE") or str(VAR_DIR / "nlu_corrections.yml")),
             trusted_proxies=networks("TRUSTED_PROXIES", get("TRUSTED_PROXIES") or ""),
             retention_days=days("RETENTION_DAYS", get("RETENTION_DAYS") or "365"),
+            rest_token=get("REST_TOKEN"),
         )
 
 

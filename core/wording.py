@@ -228,3 +228,12 @@ def sms_deleted(contact: Optional[Contact] = None) -> str:
         f"Done: your texts{sender} are deleted from our records. If you text again, a new conversation starts. "
         "If you're in danger, call 911, or call or text 988."
     )
+
+
+# -- the REST channel -----------------------------------------------------------
+def too_fast(seconds: int) -> str:
+    """Too many messages in a short time (from one sender or one address); never without the crisis lines."""
+    return (
+        f"Sorry, that is more messages than I can take in so short a time. Please wait {seconds} seconds and "
+        "send it again. If you are in danger, call 911, or call or text 988."
+    )
