@@ -69,14 +69,12 @@ def children(settings: Settings, rasa_token: str, log_dir: Path):
         ),
         Child(
             name="rasa",
+            # connectors.run is `rasa run` taking its API token from RASA_TOKEN: none on the command line (ps).
             argv=[
                 py,
                 "-m",
-                "rasa",
-                "run",
+                "connectors.run",
                 "--enable-api",
-                "--auth-token",
-                rasa_token,
                 "--interface",
                 "127.0.0.1",
                 "--port",
@@ -93,8 +91,10 @@ def children(settings: Settings, rasa_token: str, log_dir: Path):
                 **common,
                 "ACTION_ENDPOINT_URL": settings.action_server_url.rstrip("/") + "/webhook",
                 "TRACKER_STORE_URL": settings.tracker_store_url,
+                # Its API token and the gateway channel's (credentials.yml), from the environment only.
+                "RASA_TOKEN": rasa_token,
             },
-            withheld=GATEWAY_SECRETS + ("RASA_TOKEN",),
+            withheld=GATEWAY_SECRETS,
             log_path=log_dir / "rasa.log",
             cwd=REPO_ROOT,
             ready_timeout=RASA_READY_SECONDS,
@@ -366,6 +366,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(
         level=os.environ.get("LOG_LEVEL", default_level), format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )
+    from bot import log_privacy
+
+    log_privacy.install()
     try:
         settings = Settings.from_env()
     except ValueError as exc:

@@ -101,6 +101,14 @@ def conversation_view(s: Session, conversation_id: str, viewer: str) -> Optional
     handoffs = [_with_holder_name(h, names) for h in repo.handoffs_for_conversation(s, conversation_id)]
     active = next((h for h in reversed(handoffs) if h["status"] in ("open", "claimed")), None)
     holder = active["claimed_by"] if active and active["status"] == "claimed" else None
+    if holder != viewer:
+        # Numbers the visitor typed (or that were quoted from them) are the holder's to see, as the address is.
+        for item in messages:
+            item["text"] = hide_numbers(item["text"] or "")
+        for h in handoffs:
+            for key in ("summary", "reason", "resolution_note"):
+                if h.get(key):
+                    h[key] = hide_numbers(h[key])
     return {
         "conversation": repo.conversation_as_dict(conversation),
         "address": shown_address(conversation.channel, conversation.address, full=holder == viewer),
