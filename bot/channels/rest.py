@@ -23,6 +23,7 @@ from math import ceil
 
 from aiohttp import web
 
+from bot import guards
 from bot.client_address import of_request
 from bot.rate_limit import Buckets, Rate, take_all
 from bot.turn import Inbound
@@ -59,6 +60,7 @@ def holds_token(request: web.Request, token: str) -> bool:
     return sent.startswith("Bearer ") and hmac.compare_digest(sent[len("Bearer ") :].encode(), token.encode())
 
 
+@guards.visitor
 async def webhook(request: web.Request) -> web.Response:
     token = request.config_dict[SETTINGS].rest_token
     if token and not holds_token(request, token):

@@ -17,6 +17,7 @@ from multidict import MultiDict
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot import guards
 from bot.channels import sms_text
 from bot.retention import FORGETTING
 from bot.store import sms as sms_store
@@ -87,6 +88,7 @@ def valid_signature(request: web.Request, params: MultiDict) -> bool:
 
 
 # -- the webhook ---------------------------------------------------------------
+@guards.visitor  # Twilio's signature, checked first
 async def inbound(request: web.Request) -> web.Response:
     app = request.app
     form = await request.post()

@@ -37,6 +37,7 @@ import jinja2
 import socketio
 from aiohttp import web
 
+from bot import guards
 from bot.retention import FORGETTING
 from bot.turn import Inbound, Reply
 from bot.web_keys import DELIVERIES, METRICS, ROUTER
@@ -309,6 +310,7 @@ class WebChat:
         return any(True for _ in self.sio.manager.get_participants("/", room))
 
 
+@guards.public
 async def page(request: web.Request) -> web.Response:
     contact = None
     router = request.app.get(ROUTER)
@@ -331,6 +333,7 @@ async def page(request: web.Request) -> web.Response:
     return web.Response(text=html, content_type="text/html", headers=PAGE_HEADERS)
 
 
+@guards.public
 async def socket_io_client(request: web.Request) -> web.StreamResponse:
     if not SOCKET_IO_CLIENT.is_file():
         return web.Response(status=404, text="socket.io-client is not installed: run `make install`")
@@ -383,6 +386,7 @@ def attach(app: web.Application, history: HistoryLoader = stored_history) -> Web
         engineio_logger=False,
     )
     sio.attach(app, socketio_path="socket.io")
+    guards.declare_path(app, "/socket.io", guards.VISITOR)
     chat = WebChat(app, sio, history)
     app[WEBCHAT] = chat
     app[TEMPLATE_ENV] = jinja2.Environment(

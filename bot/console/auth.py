@@ -6,6 +6,7 @@ from math import ceil
 
 from aiohttp import web
 
+from bot import guards
 from bot.client_address import of_request
 from bot.console import sessions
 from bot.console.pages import render
@@ -15,6 +16,7 @@ from bot.store import staff as staff_store
 from bot.web_keys import DB
 
 
+@guards.public
 async def login_page(request: web.Request) -> web.Response:
     if await sessions.signed_in_staff(request):
         raise web.HTTPSeeOther(sessions.safe_next(request.query.get("next")))
@@ -30,6 +32,7 @@ def waiting_time(seconds: int) -> str:
     return f"{minutes} minutes"
 
 
+@guards.public
 async def login(request: web.Request) -> web.Response:
     form = await request.post()
     username = str(form.get("username", "")).strip().lower()

@@ -30,6 +30,7 @@ from aiohttp_session import setup as setup_sessions
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
+from bot import guards
 from bot.client_address import of_request
 from bot.config import VAR_DIR, Settings
 from bot.store import audit as audit_store
@@ -165,6 +166,7 @@ def forbidden(message: str) -> web.Response:
 def staff_only(handler: Handler) -> Handler:
     """Signed-in staff or admins; others go to the sign-in page (or get 401 on a websocket/JSON call)."""
 
+    @guards.declare(guards.STAFF)
     @functools.wraps(handler)
     async def wrapper(request: web.Request) -> web.StreamResponse:
         member = await signed_in_staff(request)
@@ -193,6 +195,7 @@ def staff_only(handler: Handler) -> Handler:
 
 
 def admin_only(handler: Handler) -> Handler:
+    @guards.declare(guards.ADMIN)
     @staff_only
     @functools.wraps(handler)
     async def wrapper(request: web.Request) -> web.StreamResponse:
