@@ -51,29 +51,54 @@ class Forgetting:
         await self.events.publish(ev.QUEUE, {"purged": purged.conversations})
         return purged
 
-    async def visitor_asked(self, channel: str, address: str) -> Optional[store.Purged]:
-        """The visitor's conversation, gone at once; None when there was none. Errors propagate."""
-        purged = await self.db.run(
-            store.purge_address, channel, address, self.tracker, VISITOR, f"asked by the visitor on {channel}"
+    async def visitor_asked(self, channel: str, address: str) -> str:
+        """The visitor's own request: store.DELETED, store.AFTER_CRISIS (kept until their crisis ticket
+        closes) or store.NOTHING (there was no conversation). Errors propagate."""
+        outcome, purged = await self.db.run(
+            store.visitor_deletion, channel, address, self.tracker, f"asked by the visitor on {channel}"
         )
         if purged is not None:
             await self.events.publish(ev.QUEUE, {"purged": purged.conversations})
+        elif outcome == store.AFTER_CRISIS:
+            await self.events.publish(ev.MESSAGE, {"deletion_requested": True})
+        return outcome
+
+    async def pending(self) -> store.Purged:
+        """Deletions visitors asked for during a crisis, once its ticket has closed."""
+        ids = await self.db.run(store.pending_deletions)
+        if not ids:
+            return store.Purged()
+        purged = await self.db.run(
+            store.purge, ids, self.tracker, VISITOR, "asked by the visitor, done after the crisis ticket closed"
+        )
+        await self.events.publish(ev.QUEUE, {"purged": purged.conversations})
         return purged
 
 
 FORGETTING: "web.AppKey[Forgetting]" = web.AppKey("forgetting")
 
 
-async def purge_daily(forgetting: Forgetting, days: int, first_after: float, every: float = DAY_SECONDS) -> None:
+async def purge_daily(
+    forgetting: Forgetting, days: int, first_after: float, every: float = DAY_SECONDS, pending_every: float = 60.0
+) -> None:
+    """The age purge once a day (when `days`), and every minute the deletions that waited for a crisis to close."""
     await asyncio.sleep(first_after)
+    next_age_purge = 0.0
+    loop = asyncio.get_running_loop()
     while True:
         try:
-            purged = await forgetting.expired(days)
-            if purged.conversations:
-                log.info("retention: purged %s (older than %s days)", purged.summary(), days)
+            await forgetting.pending()
         except Exception:
-            log.exception("retention: the daily purge failed; it runs again tomorrow")
-        await asyncio.sleep(every)
+            log.exception("retention: could not finish the deletions visitors asked for; trying again soon")
+        if days and loop.time() >= next_age_purge:
+            next_age_purge = loop.time() + every
+            try:
+                purged = await forgetting.expired(days)
+                if purged.conversations:
+                    log.info("retention: purged %s (older than %s days)", purged.summary(), days)
+            except Exception:
+                log.exception("retention: the daily purge failed; it runs again tomorrow")
+        await asyncio.sleep(min(every, pending_every))
 
 
 def keep(first_after: float = FIRST_PURGE_AFTER_SECONDS):
@@ -83,12 +108,10 @@ def keep(first_after: float = FIRST_PURGE_AFTER_SECONDS):
         settings = app[SETTINGS]
         tracker = store.TrackerEvents(settings.tracker_store_url)
         forgetting = app[FORGETTING] = Forgetting(app[DB], tracker, app[EVENTS])
-        days = settings.retention_days
-        task = asyncio.create_task(purge_daily(forgetting, days, first_after), name="retention") if days else None
+        task = asyncio.create_task(purge_daily(forgetting, settings.retention_days, first_after), name="retention")
         yield
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
         tracker.dispose()
 
     return context

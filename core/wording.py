@@ -237,3 +237,10 @@ def too_fast(seconds: int) -> str:
         f"Sorry, that is more messages than I can take in so short a time. Please wait {seconds} seconds and "
         "send it again. If you are in danger, call 911, or call or text 988."
     )
+
+
+# A deletion asked for while a crisis ticket is open waits for it: our team must still be able to reach them.
+DELETE_AFTER_CRISIS = (
+    "I'll delete this conversation as soon as our team has finished with your request: because of what you "
+    "wrote earlier, a person is being called to reach you. If you are in danger, call 911, or call or text 988."
+)

@@ -21,6 +21,7 @@ from bot import guards
 from bot.channels import sms_text
 from bot.retention import FORGETTING
 from bot.store import sms as sms_store
+from bot.store.retention import AFTER_CRISIS
 from bot.turn import Inbound, Reply
 from bot.web_keys import DB, DELIVERIES, HTTP, METRICS, ROUTER, SETTINGS
 from core import safety, wording
@@ -178,16 +179,21 @@ async def conversation_turn(app: web.Application, sender: str, sid: str, body: s
 
 async def delete_conversation(app: web.Application, sender: str, opted_out: bool) -> web.Response:
     """DELETE: the number's texts are erased at once (an opt-out is kept), and we say so unless it opted out.
+    With a crisis ticket still open they are erased when it closes (staff may need to reach the person).
 
     The DELETE itself is not kept: there is nothing left to keep it in. A
     Twilio retry of it finds nothing and says the same again.
     """
     try:
-        await app[FORGETTING].visitor_asked(CHANNEL, sender)
+        outcome = await app[FORGETTING].visitor_asked(CHANNEL, sender)
     except Exception:
         log.exception("SMS: could not delete a conversation its visitor asked to delete")
         return twiml([] if opted_out else [wording.DELETE_FAILED])
-    return twiml([] if opted_out else [wording.sms_deleted(app[ROUTER].contact())])
+    if opted_out:
+        return twiml()
+    if outcome == AFTER_CRISIS:
+        return twiml([wording.DELETE_AFTER_CRISIS])
+    return twiml([wording.sms_deleted(app[ROUTER].contact())])
 
 
 def media_note(media: int) -> str:

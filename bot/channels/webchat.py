@@ -39,6 +39,7 @@ from aiohttp import web
 
 from bot import guards
 from bot.retention import FORGETTING
+from bot.store.retention import AFTER_CRISIS
 from bot.turn import Inbound, Reply
 from bot.web_keys import DELIVERIES, METRICS, ROUTER
 from core import wording
@@ -280,10 +281,14 @@ class WebChat:
             return
         session_id = visitor.session_id
         try:
-            await self.app[FORGETTING].visitor_asked(CHANNEL, session_id)
+            outcome = await self.app[FORGETTING].visitor_asked(CHANNEL, session_id)
         except Exception:
             log.exception("web chat: could not delete a conversation its visitor asked to delete")
             await self.sio.emit(BOT_EVENT, {"text": wording.DELETE_FAILED}, to=sid)
+            return
+        if outcome == AFTER_CRISIS:
+            # Kept until their crisis ticket closes, so the session stays: staff may still need to reach them.
+            await self.sio.emit(BOT_EVENT, {"text": wording.DELETE_AFTER_CRISIS}, to=sid)
             return
         for room in rooms_of(session_id):
             await self.sio.emit(DELETED_EVENT, {"text": wording.CONVERSATION_DELETED}, room=room)

@@ -90,6 +90,8 @@ class Conversation(Base):
     opted_out = Column(Boolean, nullable=False, default=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # The visitor asked for the conversation to be deleted while a crisis ticket was open: done when it closes.
+    delete_requested_at = Column(UTCDateTime, nullable=True)
 
     messages = relationship(
         "Message",

@@ -20,14 +20,15 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import Column, MetaData, String, Table, create_engine, delete, func, inspect, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from bot.store import audit
-from bot.store.models import AuditEntry, Conversation, Correction, Handoff, Message
+from bot.store import repository as repo
+from bot.store.models import AuditEntry, Conversation, Correction, Handoff, Message, utcnow
 
 CHUNK = 500  # ids per IN (...): well inside every backend's limit on bound parameters
 # Audit actions whose detail is a staff member's note about the visitor.
@@ -208,13 +209,56 @@ def purge(
     return result
 
 
-def purge_address(
-    s: Session, channel: str, address: str, tracker: Optional[TrackerEvents], actor: str, reason: str
-) -> Optional[Purged]:
-    """The conversation of one visitor, as their own request; None when there is none."""
-    found = s.execute(
-        select(Conversation.id).where(Conversation.channel == channel, Conversation.address == address)
+# What became of a visitor's request to delete their conversation.
+DELETED, AFTER_CRISIS, NOTHING = "deleted", "after crisis", "nothing"
+AFTER_CRISIS_LINE = (
+    "The visitor asked for this conversation to be deleted. It will be, as soon as the crisis ticket is closed."
+)
+
+
+def _open_crisis(s: Session, conversation_id: str) -> bool:
+    return (
+        s.execute(
+            select(Handoff.id).where(
+                Handoff.conversation_id == conversation_id,
+                Handoff.priority == "crisis",
+                Handoff.status.in_(("open", "claimed")),
+            )
+        ).first()
+        is not None
+    )
+
+
+def visitor_deletion(
+    s: Session, channel: str, address: str, tracker: Optional[TrackerEvents], reason: str
+) -> Tuple[str, Optional[Purged]]:
+    """The visitor's own request: their conversation goes at once, unless a crisis ticket of theirs is
+    still open. Then staff must still be able to reach them: it is marked, said in the transcript, and
+    purged when the ticket closes (`pending_deletions`)."""
+    conversation = s.execute(
+        select(Conversation).where(Conversation.channel == channel, Conversation.address == address)
     ).scalar_one_or_none()
-    if found is None:
-        return None
-    return purge(s, [found], tracker, actor, reason)
+    if conversation is None:
+        return NOTHING, None
+    if _open_crisis(s, conversation.id):
+        if conversation.delete_requested_at is None:
+            conversation.delete_requested_at = utcnow()
+            repo.add_message(s, conversation, "system", AFTER_CRISIS_LINE)
+            audit.record(s, "visitor", "deletion_requested", conversation.id, "after the crisis ticket closes")
+        return AFTER_CRISIS, None
+    return DELETED, purge(s, [conversation.id], tracker, "visitor", reason)
+
+
+def pending_deletions(s: Session) -> List[str]:
+    """Conversations whose visitor asked for deletion during a crisis, now that no crisis ticket is open."""
+    open_crisis = (
+        select(Handoff.id)
+        .where(
+            Handoff.conversation_id == Conversation.id,
+            Handoff.priority == "crisis",
+            Handoff.status.in_(("open", "claimed")),
+        )
+        .exists()
+    )
+    query = select(Conversation.id).where(Conversation.delete_requested_at.isnot(None), ~open_crisis)
+    return list(s.execute(query.order_by(Conversation.id)).scalars())

@@ -63,6 +63,28 @@ async def test_the_daily_purge_removes_what_is_older_than_retention_and_tells_st
     assert ("queue", {"purged": 1}) in heard.events
 
 
+async def test_a_deletion_that_waited_for_a_crisis_is_done_once_the_ticket_closes(sqlite_db):
+    cid, _ = await sqlite_db.run(convo.record_visitor_message, "web", "z" * 32, "i want to end it")
+    await sqlite_db.run(convo.request_person, cid, "Crisis", "crisis", "")
+    forgetting = retention.Forgetting(sqlite_db, store.TrackerEvents("sqlite://"))
+    assert await forgetting.visitor_asked("web", "z" * 32) == store.AFTER_CRISIS
+    task = asyncio.create_task(retention.purge_daily(forgetting, days=0, first_after=0, every=0.05))
+    try:
+        await asyncio.sleep(0.2)
+        assert await sqlite_db.run(convo.conversation_transcript, cid) is not None  # the ticket is open
+        await sqlite_db.run(convo.close, cid, "they are safe")
+        for _ in range(100):
+            if await sqlite_db.run(convo.conversation_transcript, cid) is None:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert await sqlite_db.run(convo.conversation_transcript, cid) is None
+    [entry] = await sqlite_db.run(audit.entries, "visitor", "conversation_purged")
+    assert entry["conversation_id"] == cid
+
+
 async def test_a_failing_daily_purge_is_logged_and_tried_again(sqlite_db, caplog):
     class Broken(retention.Forgetting):
         calls = 0

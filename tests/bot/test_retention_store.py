@@ -143,9 +143,28 @@ def test_staff_notes_copied_into_the_audit_log_are_blanked_the_trail_stays(db):
 
 def test_a_visitors_own_request_finds_the_conversation_by_its_address(db):
     cid = a_conversation(db, "i" * 32)
-    purged = db.call(retention.purge_address, "web", "i" * 32, None, "visitor", "asked by the visitor on web")
-    assert purged.conversations == 1 and db.call(convo.conversation_transcript, cid) is None
-    assert db.call(retention.purge_address, "web", "i" * 32, None, "visitor", "again") is None
+    outcome, purged = db.call(retention.visitor_deletion, "web", "i" * 32, None, "asked by the visitor on web")
+    assert outcome == retention.DELETED and purged.conversations == 1
+    assert db.call(convo.conversation_transcript, cid) is None
+    assert db.call(retention.visitor_deletion, "web", "i" * 32, None, "again") == (retention.NOTHING, None)
+
+
+def test_during_an_open_crisis_the_deletion_waits_for_the_ticket_to_close(db):
+    cid, _ = db.call(convo.record_visitor_message, "web", "k" * 32, "i want to end it")
+    db.call(convo.request_person, cid, "Crisis", "crisis", "")
+    outcome, purged = db.call(retention.visitor_deletion, "web", "k" * 32, None, "asked")
+    assert (outcome, purged) == (retention.AFTER_CRISIS, None)
+    transcript = db.call(convo.conversation_transcript, cid)
+    assert transcript["messages"][-1]["text"] == retention.AFTER_CRISIS_LINE  # staff see it
+    assert db.call(retention.pending_deletions) == []  # the ticket is still open
+    db.call(retention.visitor_deletion, "web", "k" * 32, None, "asked again")  # said twice, marked once
+    assert len(db.call(audit.entries, "visitor", "deletion_requested")) == 1
+
+    db.call(convo.close, cid, "reached them; safe with family")
+
+    assert db.call(retention.pending_deletions) == [cid]
+    db.call(retention.purge, [cid], None, "visitor", "after the crisis ticket closed")
+    assert db.call(convo.conversation_transcript, cid) is None
 
 
 def test_a_tracker_store_that_was_never_created_has_nothing_to_forget(tmp_path):

@@ -73,6 +73,15 @@ async def test_a_crisis_with_delete_in_it_takes_the_crisis_path_and_deletes_noth
     assert handoff["priority"] == "crisis"
 
 
+async def test_delete_after_a_crisis_waits_for_staff_and_keeps_the_crisis_ticket(line):
+    await line.text("i want to kill myself")
+    assert await line.text("DELETE") == [wording.DELETE_AFTER_CRISIS]
+    transcript = await line.transcript()
+    assert transcript is not None
+    [handoff] = await line.db.run(convo.handoffs_of, transcript["id"])
+    assert handoff["priority"] == "crisis" and handoff["status"] == "open"
+
+
 async def test_an_opted_out_number_is_sent_nothing_and_its_opt_out_stays(line):
     await line.text("hello")
     await line.text("STOP")
@@ -139,6 +148,18 @@ async def test_the_delete_control_erases_the_conversation_and_forgets_the_sessio
         # The session is forgotten: a staff reply to it reaches no page, a message needs a new session.
         assert app[webchat.WEBCHAT].visitors == {}
         assert await app[webchat.WEBCHAT].send(session, webchat.Reply(text="hello?")) is False
+
+
+async def test_the_delete_control_during_a_crisis_waits_and_says_why(web_gateway, fake_rasa):
+    app, _ = web_gateway
+    async with DeletingVisitor(web_gateway) as visitor:
+        session = await visitor.start()
+        await visitor.say("i want to kill myself", session)
+        await visitor.bot_messages(2)  # the crisis lines, then that a person is being called
+        await visitor.sio.emit(webchat.DELETE_EVENT)
+        assert await visitor.next() == ("bot_uttered", {"text": wording.DELETE_AFTER_CRISIS})
+        assert await app[DB].run(convo.conversation_by_address, "web", session) is not None
+        assert app[webchat.WEBCHAT].visitors  # still connected: staff can still reach them
 
 
 async def test_the_delete_control_before_anything_was_said_says_the_same(web_gateway):
