@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 DAY_SECONDS = 24 * 3600.0
 FIRST_PURGE_AFTER_SECONDS = 60.0  # let the gateway settle (and Rasa start) before the first one
 SYSTEM = "system"  # the audit actor of the daily purge
+PURGE_BATCH = 500  # conversations per transaction of the daily purge (see scripts/bench_purge.py)
 VISITOR = "visitor"  # the audit actor of a visitor's own request
 
 
@@ -38,18 +39,26 @@ def cutoff(days: int, now: Optional[datetime] = None) -> datetime:
 class Forgetting:
     """Purges through the store, with Rasa's tracker store beside it; staff hear of what went."""
 
-    def __init__(self, db: Database, tracker: store.TrackerEvents, events: Optional[Events] = None):
+    def __init__(
+        self, db: Database, tracker: store.TrackerEvents, events: Optional[Events] = None, batch: int = PURGE_BATCH
+    ):
         self.db = db
         self.tracker = tracker
         self.events = events or Events()
+        self.batch = batch
 
     async def expired(self, days: int, now: Optional[datetime] = None) -> store.Purged:
+        """Every conversation idle for `days`, PURGE_BATCH at a time: each batch is one audited step and
+        holds the store's write lock only briefly, so visitors' messages never wait long behind it."""
         ids = await self.db.run(store.expired, cutoff(days, now))
-        if not ids:
-            return store.Purged()
-        purged = await self.db.run(store.purge, ids, self.tracker, SYSTEM, f"older than {days} days")
-        await self.events.publish(ev.QUEUE, {"purged": purged.conversations})
-        return purged
+        total = store.Purged()
+        for start in range(0, len(ids), self.batch):
+            batch = ids[start : start + self.batch]
+            purged = await self.db.run(store.purge, batch, self.tracker, SYSTEM, f"older than {days} days")
+            total = total + purged
+        if total.conversations:
+            await self.events.publish(ev.QUEUE, {"purged": total.conversations})
+        return total
 
     async def visitor_asked(self, channel: str, address: str) -> str:
         """The visitor's own request: store.DELETED, store.AFTER_CRISIS (kept until their crisis ticket

@@ -106,6 +106,16 @@ class Purged:
     tracker_events: int = 0
     dry_run: bool = False
 
+    def __add__(self, other: "Purged") -> "Purged":
+        return Purged(
+            self.conversations + other.conversations,
+            self.messages + other.messages,
+            self.handoffs + other.handoffs,
+            self.corrections + other.corrections,
+            self.tracker_events + other.tracker_events,
+            self.dry_run and other.dry_run,
+        )
+
     def summary(self) -> str:
         return (
             f"{self.conversations} conversation{'' if self.conversations == 1 else 's'}, "

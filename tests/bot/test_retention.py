@@ -63,6 +63,18 @@ async def test_the_daily_purge_removes_what_is_older_than_retention_and_tells_st
     assert ("queue", {"purged": 1}) in heard.events
 
 
+async def test_the_daily_purge_goes_in_batches_each_one_audited(sqlite_db):
+    ids = [a_conversation(sqlite_db, f"{i:032x}") for i in range(5)]
+    for cid in ids:
+        age(sqlite_db, cid, 400)
+    forgetting = retention.Forgetting(sqlite_db, store.TrackerEvents("sqlite://"), batch=2)
+    purged = await forgetting.expired(365)
+    assert (purged.conversations, purged.messages, purged.handoffs) == (5, 10, 5)
+    details = [e["detail"] for e in await sqlite_db.run(audit.entries, "system")]
+    two, one = "2 conversations, older than 365 days", "1 conversation, older than 365 days"
+    assert sorted(details) == sorted([two, two, one])
+
+
 async def test_a_deletion_that_waited_for_a_crisis_is_done_once_the_ticket_closes(sqlite_db):
     cid, _ = await sqlite_db.run(convo.record_visitor_message, "web", "z" * 32, "i want to end it")
     await sqlite_db.run(convo.request_person, cid, "Crisis", "crisis", "")
