@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from aiohttp import web
 
-from bot import dashboard_figures
+from bot import dashboard_figures, guards
 from bot import review_filters as filters
 from bot.client_address import of_request
 from bot.json_text import json_dumps
@@ -127,6 +127,7 @@ async def dashboard(request: web.Request) -> web.Response:
 
 def create_app() -> web.Application:
     api = web.Application(middlewares=[require_token])
+    api[guards.WHOLE_APP] = guards.API_TOKEN
     api.add_routes(
         [
             web.get("/conversations", search),

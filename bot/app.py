@@ -20,7 +20,7 @@ from typing import AsyncIterator, Collection
 import aiohttp
 from aiohttp import web
 
-from bot import api, console, health, reminders, understanding
+from bot import api, console, health, reminders, retention, understanding
 from bot.channels import embed, rest, sms, webchat
 from bot.channels.web_sessions import SessionIds
 from bot.config import Settings
@@ -98,6 +98,7 @@ def create_app(settings: Settings, channels: Collection[str] = CHANNELS) -> web.
     app[DELIVERIES] = Deliveries()
     app.cleanup_ctx.append(resources)
     app.cleanup_ctx.append(reminders.watch)
+    app.cleanup_ctx.append(retention.keep())  # a visitor's delete request, and the daily purge
     # Intent captures still running stop before the store and HTTP session close.
     app.on_shutdown.append(understanding.cancel_pending)
     app.on_shutdown.append(hang_up)  # type: ignore[arg-type]  # aiohttp 3.9's signal typing
@@ -109,6 +110,7 @@ def create_app(settings: Settings, channels: Collection[str] = CHANNELS) -> web.
             web.post(rest.PATH, rest.webhook),
         ]
     )
+    rest.attach(app)  # its rate limits
     if "sms" in channels:
         app.add_routes([web.post(sms.PATH, sms.inbound)])
         sms.attach(app)

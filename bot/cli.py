@@ -1,5 +1,5 @@
 """`python -m bot ...`: run the helpline, serve the gateway, chat in a terminal, manage staff accounts,
-export staff corrections for review."""
+export staff corrections for review, purge conversations."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ GATEWAY_SECRETS = (
     "TWILIO_ACCOUNT_SID",
     "TWILIO_AUTH_TOKEN",
     "BOT_API_TOKEN",
+    "REST_TOKEN",
     "CONSOLE_SECRET_KEY",
     "CONSOLE_ADMIN_PASSWORD",
     "DATABASE_URL",
@@ -68,14 +69,12 @@ def children(settings: Settings, rasa_token: str, log_dir: Path):
         ),
         Child(
             name="rasa",
+            # connectors.run is `rasa run` taking its API token from RASA_TOKEN: none on the command line (ps).
             argv=[
                 py,
                 "-m",
-                "rasa",
-                "run",
+                "connectors.run",
                 "--enable-api",
-                "--auth-token",
-                rasa_token,
                 "--interface",
                 "127.0.0.1",
                 "--port",
@@ -92,8 +91,10 @@ def children(settings: Settings, rasa_token: str, log_dir: Path):
                 **common,
                 "ACTION_ENDPOINT_URL": settings.action_server_url.rstrip("/") + "/webhook",
                 "TRACKER_STORE_URL": settings.tracker_store_url,
+                # Its API token and the gateway channel's (credentials.yml), from the environment only.
+                "RASA_TOKEN": rasa_token,
             },
-            withheld=GATEWAY_SECRETS + ("RASA_TOKEN",),
+            withheld=GATEWAY_SECRETS,
             log_path=log_dir / "rasa.log",
             cwd=REPO_ROOT,
             ready_timeout=RASA_READY_SECONDS,
@@ -195,7 +196,11 @@ def run(settings: Settings, chat: bool) -> int:
         await print_addresses(base, settings, log_dir)
         if chat:
             print("\nChat here (Ctrl-D ends the chat, Ctrl-C stops the helpline).\n", flush=True)
-            tasks.append(asyncio.create_task(terminal_chat(base, closing="Chat closed; Ctrl-C stops the helpline.")))
+            tasks.append(
+                asyncio.create_task(
+                    terminal_chat(base, closing="Chat closed; Ctrl-C stops the helpline.", token=settings.rest_token)
+                )
+            )
         else:
             print("\nPress Ctrl-C to stop.", flush=True)
 
@@ -244,11 +249,14 @@ async def read_line(prompt: str) -> Optional[str]:
     return await future
 
 
-async def terminal_chat(base: str, sender: Optional[str] = None, closing: str = "") -> None:
+async def terminal_chat(
+    base: str, sender: Optional[str] = None, closing: str = "", token: Optional[str] = None
+) -> None:
     """A plain terminal conversation through the gateway's REST channel; a digit picks a button."""
     sender = sender or f"terminal-{secrets.token_hex(6)}"
     buttons: List[dict] = []
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=90)) as http:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=90), headers=headers) as http:
         while True:
             line = await read_line("you> ")
             if line is None:
@@ -329,6 +337,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     from bot import staff_cli
 
     staff_cli.add_arguments(sub)
+    from bot import purge_cli
+
+    purge_cli.add_arguments(sub)
     p_export = sub.add_parser(
         "export-corrections", help="write the topics staff marked as Rasa NLU examples, for review before training"
     )
@@ -355,6 +366,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(
         level=os.environ.get("LOG_LEVEL", default_level), format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )
+    from bot import log_privacy
+
+    log_privacy.install()
     try:
         settings = Settings.from_env()
     except ValueError as exc:
@@ -367,8 +381,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         return staff_cli.main(args, settings)
     if args.command == "export-corrections":
         return export_corrections(settings, args.out, args.since)
+    if args.command == "purge":
+        return purge_cli.main(args, settings)
     try:
-        asyncio.run(terminal_chat((args.url or settings.gateway_url).rstrip("/")))
+        asyncio.run(terminal_chat((args.url or settings.gateway_url).rstrip("/"), token=settings.rest_token))
     except KeyboardInterrupt:
         print()
     return 0

@@ -66,6 +66,10 @@ class Settings:
     trusted_proxies: Tuple[Network, ...] = ()
     # Sites whose pages may embed the web chat widget (origins: scheme://host[:port]); the gateway's own is always in.
     web_chat_origins: Tuple[str, ...] = ()
+    # Conversations idle this long are purged from both stores daily; 0 keeps them (no automatic purge).
+    retention_days: int = 365
+    # When set, the REST channel serves only callers with this bearer token (integrations); unset, it is open.
+    rest_token: Optional[str] = None
 
     @property
     def secure_cookies(self) -> bool:
@@ -109,6 +113,8 @@ class Settings:
             corrections_file=repo_path(get("CORRECTIONS_FILE") or str(VAR_DIR / "nlu_corrections.yml")),
             trusted_proxies=networks("TRUSTED_PROXIES", get("TRUSTED_PROXIES") or ""),
             web_chat_origins=origins("WEB_CHAT_ORIGINS", get("WEB_CHAT_ORIGINS") or ""),
+            retention_days=days("RETENTION_DAYS", get("RETENTION_DAYS") or "365"),
+            rest_token=get("REST_TOKEN"),
         )
 
 
@@ -150,6 +156,16 @@ def port(name: str, value: str) -> int:
         raise ConfigError(f"{name}={value!r} must be a port number") from None
     if not 1 <= number <= 65535:
         raise ConfigError(f"{name}={value!r} must be between 1 and 65535")
+    return number
+
+
+def days(name: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} must be a whole number of days (0 keeps conversations)") from None
+    if number < 0:
+        raise ConfigError(f"{name}={value!r} cannot be negative")
     return number
 
 

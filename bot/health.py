@@ -7,6 +7,7 @@ import asyncio
 import aiohttp
 from aiohttp import web
 
+from bot import guards
 from bot.web_keys import DB, HTTP, METRICS, RASA, SETTINGS
 
 
@@ -18,6 +19,7 @@ async def reachable(session: aiohttp.ClientSession, url: str) -> bool:
         return False
 
 
+@guards.public
 async def healthz(request: web.Request) -> web.Response:
     app = request.app
     rasa, actions, database = await asyncio.gather(
@@ -31,6 +33,7 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({name: "ok" if up else "down" for name, up in parts.items()}, status=status)
 
 
+@guards.public  # counts only, never content; keep it off the public internet at the proxy
 async def metrics(request: web.Request) -> web.Response:
     m = request.config_dict[METRICS]
     return web.Response(body=m.render(), headers={"Content-Type": m.content_type})

@@ -1,4 +1,8 @@
-"""Talking to Rasa over its REST channel. The gateway never imports Rasa."""
+"""Talking to Rasa over the gateway's own channel (connectors/gateway.py). The gateway never imports Rasa.
+
+The channel has Rasa's REST shape and refuses any caller without the token
+the gateway and Rasa share, which rides in the Authorization header.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ from typing import Any, Dict, List, Optional
 from urllib.parse import quote
 
 import aiohttp
+
+# Where connectors.gateway.GatewayInput listens (tests check the two agree).
+CHANNEL_PATH = "/webhooks/gateway/webhook"
 
 
 class RasaUnavailable(Exception):
@@ -31,7 +38,8 @@ class RasaClient:
         body: Dict[str, Any] = {"sender": sender, "message": text}
         if metadata:
             body["metadata"] = metadata
-        replies = await self._json("POST", "/webhooks/rest/webhook", "", json=body, timeout=self._timeout)
+        headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
+        replies = await self._json("POST", CHANNEL_PATH, "", json=body, headers=headers, timeout=self._timeout)
         if not isinstance(replies, list) or not replies:
             raise RasaUnavailable("Rasa sent no reply (a custom action may have failed)")
         return replies

@@ -210,7 +210,8 @@ def help_text(contact: Contact) -> str:
     return (
         f"{contact.program_name}: an automated assistant for questions about our program, "
         f"and a way to reach our team.{_call_us(contact)} "
-        "In a crisis, call or text 988 any time, or call 911 in an emergency. Reply STOP to opt out."
+        "In a crisis, call or text 988 any time, or call 911 in an emergency. Reply STOP to opt out, "
+        "DELETE to erase our texts."
     )
 
 
@@ -242,3 +243,40 @@ def media_only_reply() -> str:
         "Sorry, I can only read text, not pictures or files. Please type your message. "
         "If you're in danger, call 911, or call or text 988."
     )
+
+
+# -- forgetting a conversation -------------------------------------------------
+# Said once the conversation is gone from our records (transcript and assistant), at the visitor's request.
+CONVERSATION_DELETED = (
+    "Done: this conversation is deleted from our records. If you write again, a new conversation starts. "
+    "If you are in danger, call 911, or call or text 988."
+)
+
+DELETE_FAILED = (
+    "Sorry, I could not delete this conversation just now. Please try again in a moment. "
+    "If you are in danger, call 911, or call or text 988."
+)
+
+
+def sms_deleted(contact: Optional[Contact] = None) -> str:
+    sender = f" with {contact.program_name}" if contact else ""
+    return (
+        f"Done: your texts{sender} are deleted from our records. If you text again, a new conversation starts. "
+        "If you're in danger, call 911, or call or text 988."
+    )
+
+
+# -- the REST channel -----------------------------------------------------------
+def too_fast(seconds: int) -> str:
+    """Too many messages in a short time (from one sender or one address); never without the crisis lines."""
+    return (
+        f"Sorry, that is more messages than I can take in so short a time. Please wait {seconds} seconds and "
+        "send it again. If you are in danger, call 911, or call or text 988."
+    )
+
+
+# A deletion asked for while a crisis ticket is open waits for it: our team must still be able to reach them.
+DELETE_AFTER_CRISIS = (
+    "I'll delete this conversation as soon as our team has finished with your request: because of what you "
+    "wrote earlier, a person is being called to reach you. If you are in danger, call 911, or call or text 988."
+)

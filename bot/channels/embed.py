@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot import guards
 from bot.web_keys import ROUTER
 from core import wording
 
@@ -116,6 +117,7 @@ def bundle_text() -> str:
     )
 
 
+@guards.public
 async def widget_script(request: web.Request) -> web.Response:
     if not request.app[ORIGINS].allows_request(request):
         return refused(request)
@@ -149,6 +151,7 @@ def widget_settings_for(contact: Optional[wording.Contact]) -> Dict[str, Any]:
     }
 
 
+@guards.public
 async def widget_settings(request: web.Request) -> web.Response:
     if not request.app[ORIGINS].allows_request(request):
         return refused(request)
@@ -175,6 +178,7 @@ PREVIEW_HEADERS = {
 }
 
 
+@guards.public
 async def preview(request: web.Request) -> web.Response:
     """A stand-in for the program's own site, with the snippet in it: the widget as it looks embedded."""
     from bot.channels.webchat import TEMPLATE_ENV

@@ -1,7 +1,7 @@
 """SMS through Twilio: signed webhooks in, TwiML replies out, later messages by REST.
 
-Order on every text: signature, then the crisis check, then STOP/START/HELP,
-then the conversation. A number that has opted out gets nothing from us but
+Order on every text: signature, then the crisis check, then STOP/START/HELP
+and DELETE, then the conversation. A number that has opted out gets nothing from us but
 the one STOP confirmation; what it writes is still kept, and a crisis from it
 still reaches staff through the router.
 """
@@ -17,8 +17,11 @@ from multidict import MultiDict
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot import guards
 from bot.channels import sms_text
+from bot.retention import FORGETTING
 from bot.store import sms as sms_store
+from bot.store.retention import AFTER_CRISIS
 from bot.turn import Inbound, Reply
 from bot.web_keys import DB, DELIVERIES, HTTP, METRICS, ROUTER, SETTINGS
 from core import safety, wording
@@ -86,6 +89,7 @@ def valid_signature(request: web.Request, params: MultiDict) -> bool:
 
 
 # -- the webhook ---------------------------------------------------------------
+@guards.visitor  # Twilio's signature, checked first
 async def inbound(request: web.Request) -> web.Response:
     app = request.app
     form = await request.post()
@@ -158,6 +162,8 @@ async def conversation_turn(app: web.Application, sender: str, sid: str, body: s
         reply = None if opted_out else wording.help_text(app[ROUTER].contact())
         recorded = await db.run(sms_store.record_keyword, sender, sid, body, keyword, None, reply)
         return twiml([reply] if reply and recorded is not None else [])
+    if keyword == "delete":
+        return await delete_conversation(app, sender, opted_out)
     if opted_out:
         await db.run(sms_store.record_unanswered, sender, sid, body)
         return twiml()
@@ -169,6 +175,25 @@ async def conversation_turn(app: web.Application, sender: str, sid: str, body: s
         Inbound(CHANNEL, sender, payload or body, channel_message_id=sid, metadata=metadata)
     )
     return twiml(render(outcome.replies))
+
+
+async def delete_conversation(app: web.Application, sender: str, opted_out: bool) -> web.Response:
+    """DELETE: the number's texts are erased at once (an opt-out is kept), and we say so unless it opted out.
+    With a crisis ticket still open they are erased when it closes (staff may need to reach the person).
+
+    The DELETE itself is not kept: there is nothing left to keep it in. A
+    Twilio retry of it finds nothing and says the same again.
+    """
+    try:
+        outcome = await app[FORGETTING].visitor_asked(CHANNEL, sender)
+    except Exception:
+        log.exception("SMS: could not delete a conversation its visitor asked to delete")
+        return twiml([] if opted_out else [wording.DELETE_FAILED])
+    if opted_out:
+        return twiml()
+    if outcome == AFTER_CRISIS:
+        return twiml([wording.DELETE_AFTER_CRISIS])
+    return twiml([wording.sms_deleted(app[ROUTER].contact())])
 
 
 def media_note(media: int) -> str:

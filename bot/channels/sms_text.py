@@ -16,6 +16,9 @@ from bot.turn import CONTROL_CHARACTERS
 STOP_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"})
 START_KEYWORDS = frozenset({"START", "UNSTOP", "YES"})
 HELP_KEYWORDS = frozenset({"HELP", "INFO"})
+# The visitor's own request to erase the conversation. Not one of Twilio's words (so Twilio never acts on it
+# itself), no word a screen question takes as an answer, and no sign of danger: the crisis check runs first anyway.
+DELETE_KEYWORDS = frozenset({"DELETE"})
 
 MAX_INBOUND = 1600  # the most Twilio delivers in one inbound Body
 MAX_TEXT = 1600  # the most Twilio accepts in one outbound Body
@@ -87,7 +90,7 @@ def _bare(body: str) -> str:
 
 
 def classify_keyword(body: str) -> Optional[str]:
-    """ "stop", "start", "help" or None: the whole message must be the keyword.
+    """ "stop", "start", "help", "delete" or None: the whole message must be the keyword.
 
     Only a lone word counts ("STOP", " stop. "); "stop drinking" is a message
     for the assistant. "start" includes YES, as Twilio's own list does: the
@@ -101,6 +104,8 @@ def classify_keyword(body: str) -> Optional[str]:
         return "start"
     if word in HELP_KEYWORDS:
         return "help"
+    if word in DELETE_KEYWORDS:
+        return "delete"
     return None
 
 

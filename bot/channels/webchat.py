@@ -49,8 +49,11 @@ import jinja2
 import socketio
 from aiohttp import web
 
+from bot import guards
 from bot.channels.embed import OriginPolicy
 from bot.channels.web_sessions import SessionIds
+from bot.retention import FORGETTING
+from bot.store.retention import AFTER_CRISIS
 from bot.turn import Inbound, Reply
 from bot.web_keys import DELIVERIES, METRICS, ROUTER
 from core import wording
@@ -65,6 +68,9 @@ STAFF_TYPING_EVENT = "staff_typing"  # to the page: {"typing": bool}
 VISITOR_TYPING_EVENT = "visitor_typing"  # from the page: {"typing": bool}
 TYPING_REPEAT_SECONDS = 3.0
 AUTHOR_METADATA = "author_metadata"
+# The visitor's delete control: the widget sends DELETE_EVENT (no payload); we answer DELETED_EVENT {"text"}.
+DELETE_EVENT = "delete_conversation"
+DELETED_EVENT = "conversation_deleted"
 
 # The widget caps input at 4000 characters like the REST channel; longer text
 # from another client still goes through the safety net in full, up to what
@@ -216,6 +222,7 @@ class WebChat:
         sio.on("session_request", self.on_session_request)
         sio.on(USER_EVENT, self.on_user_uttered)
         sio.on(VISITOR_TYPING_EVENT, self.on_visitor_typing)
+        sio.on(DELETE_EVENT, self.on_delete_conversation)
 
     async def on_connect(self, sid: str, environ: Dict[str, Any], auth: Any = None) -> bool:
         return True
@@ -301,6 +308,32 @@ class WebChat:
             if turn.users == 0:
                 del self._turns[session_id]
 
+    async def on_delete_conversation(self, sid: str, data: Any = None) -> None:
+        """Erase this socket's conversation at once, tell every page open on it, and forget the session."""
+        visitor = self.visitors.get(sid)
+        if visitor is None:
+            # Nothing was ever said on this socket: nothing is kept, and that is the truth to tell.
+            await self.sio.emit(DELETED_EVENT, {"text": wording.CONVERSATION_DELETED}, to=sid)
+            return
+        session_id = visitor.session_id
+        try:
+            outcome = await self.app[FORGETTING].visitor_asked(CHANNEL, session_id)
+        except Exception:
+            log.exception("web chat: could not delete a conversation its visitor asked to delete")
+            await self.sio.emit(BOT_EVENT, {"text": wording.DELETE_FAILED}, to=sid)
+            return
+        if outcome == AFTER_CRISIS:
+            # Kept until their crisis ticket closes, so the session stays: staff may still need to reach them.
+            await self.sio.emit(BOT_EVENT, {"text": wording.DELETE_AFTER_CRISIS}, to=sid)
+            return
+        for room in rooms_of(session_id):
+            await self.sio.emit(DELETED_EVENT, {"text": wording.CONVERSATION_DELETED}, room=room)
+        for other, seen in list(self.visitors.items()):
+            if seen.session_id == session_id:
+                for room in rooms_of(session_id):
+                    await self.sio.leave_room(other, room)
+                del self.visitors[other]
+
     async def send(self, session_id: str, reply: Reply) -> bool:
         """Emit one reply to every page open on this conversation; True if one is connected to this process.
 
@@ -341,6 +374,7 @@ class WebChat:
         return any(True for _ in self.sio.manager.get_participants("/", room))
 
 
+@guards.public
 async def page(request: web.Request) -> web.Response:
     contact = None
     router = request.app.get(ROUTER)
@@ -363,6 +397,7 @@ async def page(request: web.Request) -> web.Response:
     return web.Response(text=html, content_type="text/html", headers=PAGE_HEADERS)
 
 
+@guards.public
 async def socket_io_client(request: web.Request) -> web.StreamResponse:
     if not SOCKET_IO_CLIENT.is_file():
         return web.Response(status=404, text="socket.io-client is not installed: run `make install`")
@@ -425,6 +460,7 @@ def attach(
         engineio_logger=False,
     )
     sio.attach(app, socketio_path="socket.io")
+    guards.declare_path(app, "/socket.io", guards.VISITOR)
     chat = WebChat(app, sio, history, typing_listener, session_ids)
     app[WEBCHAT] = chat
     app[TEMPLATE_ENV] = jinja2.Environment(

@@ -39,6 +39,8 @@ class LiveFeed:
         self.db = db
         self.poll_seconds = poll_seconds
         self.sockets: Dict[web.WebSocketResponse, str] = {}
+        # The session version each socket was opened with: a sign-out elsewhere closes it too.
+        self.versions: Dict[web.WebSocketResponse, int] = {}
         self._wake = asyncio.Event()
         self._last_queue: Optional[str] = None
         self._last_message_id: Optional[int] = None
@@ -104,11 +106,12 @@ class LiveFeed:
             }
             await self._send(ws, json_dumps(event))
 
-    async def _drop_inactive(self, active: Set[str]) -> None:
-        """A disabled account stops receiving the queue at once, not when its page is closed."""
+    async def _drop_inactive(self, active: Dict[str, int]) -> None:
+        """A disabled or signed-out account stops receiving the queue at once, not when its page is closed."""
         for ws, username in list(self.sockets.items()):
-            if username not in active:
+            if username not in active or active[username] != self.versions.get(ws, active[username]):
                 self.sockets.pop(ws, None)
+                self.versions.pop(ws, None)
                 await ws.close(code=4401, message=b"signed out")
 
     async def broadcast(self, event: Dict[str, Any]) -> None:
@@ -148,6 +151,7 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
     ws = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)
     await ws.prepare(request)
     feed.sockets[ws] = request[STAFF]["username"]
+    feed.versions[ws] = request[STAFF]["session_version"]
     try:
         await ws.send_str(json_dumps(await feed.snapshot(request[STAFF]["username"])))
         async for message in ws:
@@ -160,6 +164,7 @@ async def socket(request: web.Request) -> web.WebSocketResponse:
                     pass  # anything else a page sends is ignored
     finally:
         feed.sockets.pop(ws, None)
+        feed.versions.pop(ws, None)
     return ws
 
 

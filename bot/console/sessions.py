@@ -3,8 +3,10 @@
 - Sessions live in an encrypted cookie (aiohttp-session + Fernet). The key
   comes from CONSOLE_SECRET_KEY; without it one is made once and kept in
   var/, so a restart does not sign everyone out.
-- Every request re-reads the staff member from the store: a disabled account
-  or a changed password ends its sessions at once.
+- Every request re-reads the staff member from the store and compares the
+  account's session version with the cookie's: signing out, disabling the
+  account or a changed password raises it, which ends every session of that
+  account at once (a copied or stolen cookie included).
 - Every state-changing request carries the session's CSRF token (a form
   field or the X-CSRF-Token header), and a cross-site Origin is refused.
 - Every console response carries the strict headers of `bot.console.pages`:
@@ -28,6 +30,7 @@ from aiohttp_session import setup as setup_sessions
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
+from bot import guards
 from bot.client_address import of_request
 from bot.config import VAR_DIR, Settings
 from bot.store import audit as audit_store
@@ -82,6 +85,7 @@ async def sign_in(request: web.Request, member: Dict[str, Any]) -> None:
     session = await new_session(request)
     session["username"] = member["username"]
     session["password_changed_at"] = member["password_changed_at"].isoformat()
+    session["version"] = member["session_version"]
     session[CSRF_FIELD] = secrets.token_urlsafe(32)
 
 
@@ -111,6 +115,7 @@ async def signed_in_staff(request: web.Request) -> Optional[Dict[str, Any]]:
             member is None
             or not member["active"]
             or member["password_changed_at"].isoformat() != session.get("password_changed_at")
+            or member["session_version"] != session.get("version")
         ):
             session.invalidate()
             member = None
@@ -161,13 +166,27 @@ def forbidden(message: str) -> web.Response:
 def staff_only(handler: Handler) -> Handler:
     """Signed-in staff or admins; others go to the sign-in page (or get 401 on a websocket/JSON call)."""
 
+    @guards.declare(guards.STAFF)
     @functools.wraps(handler)
     async def wrapper(request: web.Request) -> web.StreamResponse:
         member = await signed_in_staff(request)
         if member is None:
-            if request.method in SAFE_METHODS and request.headers.get("Upgrade", "").lower() != "websocket":
+            websocket = request.headers.get("Upgrade", "").lower() == "websocket"
+            if request.method in SAFE_METHODS and not websocket:
                 raise web.HTTPSeeOther(f"{LOGIN_PATH}?{urlencode({'next': request.rel_url.path_qs})}")
-            raise web.HTTPUnauthorized(text="Sign in first.")
+            if websocket or CSRF_HEADER in request.headers:
+                raise web.HTTPUnauthorized(text="Sign in first.")
+            # A form posted from a page whose session has ended (signed out elsewhere, expired): sign in again.
+            from bot.console.pages import render
+
+            return await render(
+                request,
+                "login.html",
+                status=401,
+                error="Your session has ended. Sign in again; what you sent was not saved.",
+                username="",
+                next="/console",
+            )
         if member["must_change_password"] and request.path not in (PASSWORD_PATH, LOGOUT_PATH):
             raise web.HTTPSeeOther(PASSWORD_PATH)
         return await handler(request)
@@ -176,6 +195,7 @@ def staff_only(handler: Handler) -> Handler:
 
 
 def admin_only(handler: Handler) -> Handler:
+    @guards.declare(guards.ADMIN)
     @staff_only
     @functools.wraps(handler)
     async def wrapper(request: web.Request) -> web.StreamResponse:

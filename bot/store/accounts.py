@@ -5,7 +5,8 @@ command line's changes, each with its audit entry in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from math import ceil
 from typing import Any, Dict, Optional, Tuple
 
 from sqlalchemy.orm import Session
@@ -19,31 +20,48 @@ CLI = "cli"  # the actor of changes made with `python -m bot staff`
 
 @dataclass(frozen=True)
 class SignIn:
-    """The outcome of a sign-in attempt. `staff` is set only on success."""
+    """The outcome of a sign-in attempt. `staff` is set only on success; `retry_after` when throttled."""
 
     staff: Optional[Dict[str, Any]]
-    throttled: bool = False
+    retry_after: Optional[timedelta] = None
+
+    @property
+    def throttled(self) -> bool:
+        return self.retry_after is not None
 
 
 def authenticate(s: Session, username: str, password: str, ip: str, now: Optional[datetime] = None) -> SignIn:
-    """Check a password, counting failures; every attempt is audited."""
+    """Check a password, counting failures by address and by username at that address; every attempt is audited.
+
+    Too many failures from one address make that address wait, longer each time; the account itself is
+    never locked, so nobody elsewhere can keep its owner out.
+    """
     now = now or datetime.now(timezone.utc)
     username = username.strip().lower()[:64]
-    by_user, by_ip = staff_store.failures_since(s, username, ip, now - passwords.THROTTLE_WINDOW)
-    if passwords.throttled(by_user, by_ip):
-        audit.record(s, username or "?", "sign_in_throttled", ip=ip)
-        return SignIn(None, throttled=True)
+    (for_user_here, last_here), (from_address, last_address) = staff_store.failures_since(
+        s, username, ip, now - passwords.THROTTLE_WINDOW
+    )
+    wait = passwords.wait_before_next(for_user_here, last_here, from_address, last_address, now)
+    if wait > timedelta(0):
+        audit.record(s, username or "?", "sign_in_throttled", detail=f"wait {ceil(wait.total_seconds())} s", ip=ip)
+        return SignIn(None, retry_after=wait)
     stored = staff_store.password_hash_of(s, username)
     if not passwords.verify(stored, password):  # an unknown name is checked against a dummy hash: same time
-        staff_store.record_failure(s, username, ip)
+        staff_store.record_failure(s, username, ip, now)
         audit.record(s, username or "?", "sign_in_failed", ip=ip)
         return SignIn(None)
-    staff_store.forget_failures(s, username, before=now - passwords.THROTTLE_WINDOW)
+    staff_store.forget_failures(s, username, ip, before=now - passwords.THROTTLE_WINDOW)
     if stored is not None and passwords.HASHER.check_needs_rehash(stored):
         must_change = bool((staff_store.get(s, username) or {}).get("must_change_password"))
         staff_store.set_password(s, username, passwords.hash_password(password), must_change)
     audit.record(s, username, "sign_in", ip=ip)
     return SignIn(staff_store.get(s, username))
+
+
+def sign_out(s: Session, username: str, ip: Optional[str] = None) -> None:
+    """Every session of the account ends, on every device: a copied cookie opens nothing afterwards."""
+    staff_store.end_sessions(s, username)
+    audit.record(s, username, "sign_out", ip=ip)
 
 
 def change_password(s: Session, username: str, current: str, new: str) -> Optional[str]:

@@ -32,7 +32,7 @@ MIGRATION_LOCK_KEY = 4_270_511
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, future=True, pool_pre_ping=True)
+        return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
     memory = not parsed.database or parsed.database == ":memory:"
     if not memory:
         path = Path(parsed.database)
@@ -43,6 +43,8 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(
         url,
         future=True,
+        # An error's message must never carry what a visitor wrote (it goes to the log).
+        hide_parameters=True,
         # Sessions run in a thread pool; one in-memory database must be one shared connection.
         connect_args={"check_same_thread": False, "timeout": 30},
         poolclass=StaticPool if memory else None,

@@ -90,6 +90,8 @@ class Conversation(Base):
     opted_out = Column(Boolean, nullable=False, default=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # The visitor asked for the conversation to be deleted while a crisis ticket was open: done when it closes.
+    delete_requested_at = Column(UTCDateTime, nullable=True)
 
     messages = relationship(
         "Message",
@@ -183,6 +185,8 @@ class Staff(Base):
     password_changed_at = Column(UTCDateTime, nullable=False, default=utcnow)
     # Shown to visitors after the display name ("Dana, intake counsellor"); optional.
     role_line = Column(String(80), nullable=True)
+    # In every console session; raised by signing out, disabling and password changes, which ends them all.
+    session_version = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class AuditEntry(Base):

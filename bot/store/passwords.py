@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Optional
 
 from argon2 import PasswordHasher
@@ -19,9 +19,13 @@ _DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 
 MIN_PASSWORD_LENGTH = 12
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USER = 5
-MAX_FAILURES_PER_ADDRESS = 20
+# Sign-in throttling slows down guessing from one place without ever locking a username for everyone:
+# failures are counted per address and per username at that address, and after a few free ones each
+# further attempt from there waits twice as long as the one before (up to MAX_DELAY).
+THROTTLE_WINDOW = timedelta(hours=24)
+FREE_FAILURES_PER_USER_AT_ADDRESS = 3
+FREE_FAILURES_PER_ADDRESS = 10
+MAX_DELAY = timedelta(minutes=15)
 
 
 def hash_password(password: str) -> str:
@@ -49,8 +53,27 @@ def new_password() -> str:
     return secrets.token_urlsafe(15)  # 20 characters
 
 
-def throttled(failures_for_user: int, failures_from_address: int) -> bool:
-    return failures_for_user >= MAX_FAILURES_PER_USER or failures_from_address >= MAX_FAILURES_PER_ADDRESS
+def delay_after(failures: int, free: int) -> timedelta:
+    """How long to wait after `failures` failures when the first `free` cost nothing: 2 s, 4 s, 8 s, ..."""
+    if failures <= free:
+        return timedelta(0)
+    return min(MAX_DELAY, timedelta(seconds=2 ** min(failures - free, 20)))
+
+
+def wait_before_next(
+    failures_for_user_here: int,
+    last_for_user_here: Optional[datetime],
+    failures_from_address: int,
+    last_from_address: Optional[datetime],
+    now: datetime,
+) -> timedelta:
+    """How long this address must still wait before it may try this username again (zero: go ahead)."""
+    waits = [timedelta(0)]
+    if last_for_user_here is not None:
+        waits.append(last_for_user_here + delay_after(failures_for_user_here, FREE_FAILURES_PER_USER_AT_ADDRESS) - now)
+    if last_from_address is not None:
+        waits.append(last_from_address + delay_after(failures_from_address, FREE_FAILURES_PER_ADDRESS) - now)
+    return max(waits)
 
 
 def verify(stored: Optional[str], password: str) -> bool:

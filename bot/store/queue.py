@@ -7,7 +7,7 @@ number only to the staff member who holds it.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -104,6 +104,14 @@ def conversation_view(s: Session, conversation_id: str, viewer: str) -> Optional
     handoffs = [_with_holder_name(h, names) for h in repo.handoffs_for_conversation(s, conversation_id)]
     active = next((h for h in reversed(handoffs) if h["status"] in ("open", "claimed")), None)
     holder = active["claimed_by"] if active and active["status"] == "claimed" else None
+    if holder != viewer:
+        # Numbers the visitor typed (or that were quoted from them) are the holder's to see, as the address is.
+        for item in messages:
+            item["text"] = hide_numbers(item["text"] or "")
+        for h in handoffs:
+            for key in ("summary", "reason", "resolution_note"):
+                if h.get(key):
+                    h[key] = hide_numbers(h[key])
     return {
         "conversation": repo.conversation_as_dict(conversation),
         "address": shown_address(conversation.channel, conversation.address, full=holder == viewer),
@@ -150,13 +158,16 @@ def conversations_with_messages_after(s: Session, message_id: int) -> List[str]:
     return list(s.execute(select(Message.conversation_id).where(Message.id > message_id).distinct()).scalars())
 
 
-def changes_since(s: Session, after_message_id: Optional[int]) -> Tuple[List[Dict[str, Any]], int, List[str], Set[str]]:
-    """The queue, the newest message id, conversations with messages since the last look, active staff."""
+def changes_since(
+    s: Session, after_message_id: Optional[int]
+) -> Tuple[List[Dict[str, Any]], int, List[str], Dict[str, int]]:
+    """The queue, the newest message id, conversations with messages since the last look,
+    and each active staff member's session version."""
     latest = latest_message_id(s)
     changed = (
         conversations_with_messages_after(s, after_message_id)
         if after_message_id is not None and latest != after_message_id
         else []
     )
-    active = {m["username"] for m in staff_store.list_staff(s, active_only=True)}
+    active = {m["username"]: m["session_version"] for m in staff_store.list_staff(s, active_only=True)}
     return queue_snapshot(s), latest, changed, active

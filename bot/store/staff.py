@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.store.models import ROLES, SignInFailure, Staff, utcnow
+
+# (how many, the latest) failed sign-ins.
+Failures = Tuple[int, Optional[datetime]]
 
 
 class StaffError(ValueError):
@@ -26,6 +29,7 @@ def staff_as_dict(m: Staff) -> Dict[str, Any]:
         "created_at": m.created_at,
         "password_changed_at": m.password_changed_at,
         "role_line": m.role_line,
+        "session_version": m.session_version or 0,
     }
 
 
@@ -68,6 +72,7 @@ def set_password(s: Session, username: str, password_hash: str, must_change_pass
     member.password_hash = password_hash
     member.must_change_password = must_change_password
     member.password_changed_at = utcnow()
+    _end_sessions(member)
     return staff_as_dict(member)
 
 
@@ -76,6 +81,7 @@ def set_active(s: Session, username: str, active: bool) -> Dict[str, Any]:
     if not active and member.role == "admin" and member.active and active_admins(s) == 1:
         raise StaffError(f"{username!r} is the only active admin; add another admin first")
     member.active = active
+    _end_sessions(member)
     return staff_as_dict(member)
 
 
@@ -85,6 +91,17 @@ def set_profile(s: Session, username: str, display_name: str, role_line: Optiona
     member.display_name = display_name
     member.role_line = role_line or None
     return staff_as_dict(member)
+
+
+def end_sessions(s: Session, username: str) -> None:
+    """Every console session of this account ends at its next request (signing out ends them all)."""
+    member = find(s, username)
+    if member is not None:
+        _end_sessions(member)
+
+
+def _end_sessions(member: Staff) -> None:
+    member.session_version = (member.session_version or 0) + 1
 
 
 def list_staff(s: Session, active_only: bool = False) -> List[Dict[str, Any]]:
@@ -108,25 +125,29 @@ def _existing(s: Session, username: str) -> Staff:
 
 
 # -- failed sign-ins -----------------------------------------------------------
-def record_failure(s: Session, username: str, ip: str) -> None:
-    s.add(SignInFailure(username=username[:64], ip=ip[:64], at=utcnow()))
+def record_failure(s: Session, username: str, ip: str, at: Optional[datetime] = None) -> None:
+    s.add(SignInFailure(username=username[:64], ip=ip[:64], at=at or utcnow()))
 
 
-def failures_since(s: Session, username: str, ip: str, since: datetime) -> tuple[int, int]:
-    """(failures for this username, failures from this address) since `since`."""
-    by_user = s.execute(
-        select(func.count())
-        .select_from(SignInFailure)
-        .where(SignInFailure.username == username[:64], SignInFailure.at >= since)
-    ).scalar_one()
-    by_ip = s.execute(
-        select(func.count()).select_from(SignInFailure).where(SignInFailure.ip == ip[:64], SignInFailure.at >= since)
-    ).scalar_one()
-    return by_user, by_ip
+def failures_since(s: Session, username: str, ip: str, since: datetime) -> Tuple[Failures, Failures]:
+    """(count, latest) of failures for this username from this address, and from this address, since `since`."""
+    for_user_here = s.execute(
+        select(func.count(), func.max(SignInFailure.at)).where(
+            SignInFailure.username == username[:64], SignInFailure.ip == ip[:64], SignInFailure.at >= since
+        )
+    ).one()
+    from_address = s.execute(
+        select(func.count(), func.max(SignInFailure.at)).where(SignInFailure.ip == ip[:64], SignInFailure.at >= since)
+    ).one()
+    return (for_user_here[0], for_user_here[1]), (from_address[0], from_address[1])
 
 
-def forget_failures(s: Session, username: str, before: Optional[datetime] = None) -> None:
-    """After a good sign-in the username's count starts again; old rows go."""
-    s.execute(delete(SignInFailure).where(SignInFailure.username == username[:64]))
+def forget_failures(s: Session, username: str, ip: Optional[str] = None, before: Optional[datetime] = None) -> None:
+    """After a good sign-in from an address, that username's count there starts again (a stranger's
+    failures elsewhere are not wiped by it); with no address, everywhere (an admin's reset). Old rows go."""
+    query = delete(SignInFailure).where(SignInFailure.username == username[:64])
+    if ip is not None:
+        query = query.where(SignInFailure.ip == ip[:64])
+    s.execute(query)
     if before is not None:
         s.execute(delete(SignInFailure).where(SignInFailure.at < before))

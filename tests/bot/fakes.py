@@ -47,16 +47,17 @@ def tracker_latest_message(text: str, understood: Optional[Tuple[str, float]]) -
 
 
 class FakeRasa:
-    """Rasa's REST channel and status endpoint, answering what a test sets."""
+    """The gateway's channel into Rasa (connectors/gateway.py) and Rasa's status endpoint, as a test sets."""
 
     def __init__(self) -> None:
         self.received: List[Dict[str, Any]] = []
+        self.authorizations: List[Optional[str]] = []  # the Authorization header of each message
         self.answer: Callable[[Dict[str, Any]], Answer] = lambda body: [
             {"recipient_id": body["sender"], "text": f"echo: {body['message']}"}
         ]
         self.token = "rasa-token"
         app = web.Application()
-        app.router.add_post("/webhooks/rest/webhook", self._webhook)
+        app.router.add_post("/webhooks/gateway/webhook", self._webhook)
         app.router.add_get("/", self._root)
         app.router.add_get("/status", self._status)
         app.router.add_get("/health", self._root)  # the action server's, so one fake serves both
@@ -74,6 +75,7 @@ class FakeRasa:
     async def _webhook(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.received.append(body)
+        self.authorizations.append(request.headers.get("Authorization"))
         answer = self.answer(body)
         status, payload = answer if isinstance(answer, tuple) else (200, answer)
         return web.json_response(payload, status=status)

@@ -30,7 +30,10 @@ def test_rasa_and_the_action_server_listen_on_loopback_and_rasas_api_needs_the_t
     argv = rasa.argv
     assert argv[argv.index("--interface") + 1] == "127.0.0.1"
     assert argv[argv.index("--port") + 1] == "6005"
-    assert argv[argv.index("--auth-token") + 1] == "s3cret" and "--enable-api" in argv
+    assert argv[1:3] == ["-m", "connectors.run"] and "--enable-api" in argv
+    # The token reaches Rasa in its environment, never on a command line any local user can read with ps.
+    assert "--auth-token" not in argv and not any("s3cret" in a for c in (actions, rasa, gateway) for a in c.argv)
+    assert rasa.env["RASA_TOKEN"] == "s3cret"
     assert rasa.env["ACTION_ENDPOINT_URL"] == "http://127.0.0.1:6055/webhook"
     assert rasa.env["TRACKER_STORE_URL"] == f"sqlite:///{REPO_ROOT}/var/t.db"
     assert gateway.argv[-2:] == ["bot", "serve"] and gateway.env["RASA_TOKEN"] == "s3cret"
@@ -56,7 +59,7 @@ def test_the_gateways_secrets_reach_only_the_gateway(tmp_path):
     actions, rasa, gateway = cli.children(settings, "rt", tmp_path)
     secrets = set(ours) - {"PATH"}
     assert not secrets & set(environment(actions, ours)) and environment(actions, ours)["PATH"] == "/usr/bin"
-    assert secrets & set(environment(rasa, ours)) == {"TRACKER_STORE_URL"}
+    assert secrets & set(environment(rasa, ours)) == {"TRACKER_STORE_URL", "RASA_TOKEN"}
     assert secrets <= set(environment(gateway, ours))
 
 

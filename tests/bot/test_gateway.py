@@ -86,7 +86,8 @@ async def test_rest_replies_in_rasas_shape(client, fake_rasa):
     ],
 )
 async def test_rest_refuses_malformed_requests_with_a_reason(client, body, message):
-    kwargs = {"data": body} if isinstance(body, str) else {"json": body}
+    as_json = {"Content-Type": "application/json"}
+    kwargs = {"data": body, "headers": as_json} if isinstance(body, str) else {"json": body}
     resp = await client.post("/webhooks/rest/webhook", **kwargs)
     assert resp.status == 400
     assert message in (await resp.json())["error"]

@@ -104,7 +104,7 @@ class FakeRasa:
 
     def app(self) -> web.Application:
         app = web.Application()
-        app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        app.router.add_post("/webhooks/gateway/webhook", self.webhook)
         app.router.add_get("/conversations/{sender}/tracker", self.tracker)
         app.router.add_get("/", self.root)
         app.router.add_get("/health", self.root)

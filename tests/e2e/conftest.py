@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "helpline.tar.gz"
 TRAINING = [ROOT / "config.yml", ROOT / "domain.yml", *sorted((ROOT / "data").glob("*.yml"))]
 API_TOKEN = "e2e-api-token"
+# The suite speaks for many visitors from one address, as an integration does: it holds the REST token.
+REST_TOKEN = "e2e-rest-token"
 ADMIN = ("e2e-admin", "an e2e admin passphrase")
 
 
@@ -84,7 +86,12 @@ class Helpline:
     work: Path
 
     def say(self, sender: str, text: str) -> List[dict]:
-        resp = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+        resp = requests.post(
+            f"{self.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            headers={"Authorization": f"Bearer {REST_TOKEN}"},
+            timeout=60,
+        )
         resp.raise_for_status()
         return resp.json()
 
@@ -129,6 +136,7 @@ def helpline(tmp_path_factory) -> Iterator[Helpline]:
         "GATEWAY_PORT": str(ports["gateway"]),
         "GATEWAY_HOST": "127.0.0.1",
         "BOT_API_TOKEN": API_TOKEN,
+        "REST_TOKEN": REST_TOKEN,
         "RASA_TOKEN": "e2e-rasa-token",
         "PYTHONPATH": str(ROOT),
         # The texting line is on; replies come back as TwiML, so Twilio's REST

@@ -117,7 +117,7 @@ async def twilio():
 async def rasa():
     fake = FakeRasa()
     app = web.Application()
-    app.router.add_post("/webhooks/rest/webhook", fake.webhook)
+    app.router.add_post("/webhooks/gateway/webhook", fake.webhook)
     server = await serve(app)
     fake.url = str(server.make_url("")).rstrip("/")
     yield fake

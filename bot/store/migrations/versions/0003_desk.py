@@ -1,6 +1,6 @@
 """The busy desk: private notes, saved replies, read marks; a role line for staff.
 
-Revision ID: 0013
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-03
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
