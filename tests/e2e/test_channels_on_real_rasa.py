@@ -65,14 +65,19 @@ class WebVisitor:
         self.replies: List[dict] = []
         self.arrived = threading.Condition()
         self.confirmed = threading.Event()
+        self.session_id = ""
         self.client = socketio.Client()
-        self.client.on("session_confirm", lambda *_: self.confirmed.set())
+        self.client.on("session_confirm", self._on_confirm)
         self.client.on("bot_uttered", self._on_reply)
         # Polling: the websocket client over aiohttp 3.9 is not usable here.
         self.client.connect(url, transports=["polling"])
-        self.session_id = secrets.token_hex(16)
-        self.client.emit("session_request", {"session_id": self.session_id})
+        # No id of our own: the gateway issues (and signs) it, as for any new browser.
+        self.client.emit("session_request", {"session_id": None})
         assert self.confirmed.wait(30), "no session_confirm"
+
+    def _on_confirm(self, data) -> None:
+        self.session_id = data if isinstance(data, str) else (data or {}).get("session_id", "")
+        self.confirmed.set()
 
     def _on_reply(self, data: dict) -> None:
         with self.arrived:
