@@ -26,6 +26,7 @@ from bot.console.live import LiveFeed, hang_up
 from bot.delivery import Deliveries
 from bot.events import Events
 from bot.handoffs import Handoffs
+from bot.journal import Journal
 from bot.metrics import Metrics
 from bot.rasa_client import RasaClient
 from bot.router import Router
@@ -36,6 +37,7 @@ from bot.web_keys import (
     EVENTS,
     HANDOFFS,
     HTTP,
+    JOURNAL,
     LIVE,
     METRICS,
     RASA,
@@ -70,16 +72,32 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
     # The live feed hears of every change, and tells visitors whether staff are here.
     events.subscribe(feed.notify)
     app[DB], app[HTTP], app[EVENTS], app[LIVE] = db, http, events, feed
-    app[RASA] = RasaClient(http, settings.rasa_url, token=settings.rasa_token)
+    app[RASA] = RasaClient(http, settings.rasa_url, token=settings.rasa_token, timeout=settings.rasa_timeout_seconds)
+    # Turns the store could not take wait here (and survive a restart) until it can.
+    journal = app[JOURNAL] = Journal(settings.journal_file)
     app[ROUTER] = Router(
-        db, app[RASA], contact=lambda: contact, staff_online=feed.staff_online, events=events, metrics=app[METRICS]
+        db,
+        app[RASA],
+        contact=lambda: contact,
+        staff_online=feed.staff_online,
+        events=events,
+        metrics=app[METRICS],
+        journal=journal,
+        deliveries=app[DELIVERIES],
+        store_wait=settings.store_wait_seconds,
+        rasa_timeout=settings.rasa_timeout,
     )
     app[HANDOFFS] = Handoffs(db, app[DELIVERIES], events)
-    feed_task = asyncio.create_task(feed.run(), name="console-live-feed")
+    tasks = [
+        asyncio.create_task(feed.run(), name="console-live-feed"),
+        asyncio.create_task(journal.keep_replaying(app[ROUTER].store_kept), name="journal-replay"),
+    ]
     yield
-    feed_task.cancel()
-    await asyncio.gather(feed_task, return_exceptions=True)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     await http.close()
+    journal.close()
     db.dispose()
 
 

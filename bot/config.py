@@ -64,6 +64,17 @@ class Settings:
     corrections_file: Path = VAR_DIR / "nlu_corrections.yml"
     # Reverse proxies whose X-Forwarded-For is believed (for sign-in throttling and the audit log).
     trusted_proxies: Tuple[Network, ...] = ()
+    # How long a visitor's turn waits on each thing that can stall, sized to the channel (README, Configuration).
+    # The store: past this the turn is kept in the journal and answered without it (a crisis waits 1 s at most).
+    store_wait_seconds: float = 2.0
+    # Rasa, for web chat and REST: past this the visitor is told and a person is asked for.
+    rasa_timeout_seconds: float = 10.0
+    # Rasa, for SMS: longer, because the TwiML answer does not wait for it (see sms_reply_seconds).
+    sms_rasa_timeout_seconds: float = 20.0
+    # Twilio gives a webhook 15 s: the TwiML goes by then, and what was not ready follows by Twilio's REST API.
+    sms_reply_seconds: float = 10.0
+    # Where turns the store could not take wait for it (owner-only, fsync'd); one per gateway process.
+    journal_file: Path = VAR_DIR / "journal.jsonl"
 
     @property
     def secure_cookies(self) -> bool:
@@ -84,8 +95,9 @@ class Settings:
             value = (env.get(name) or "").strip()
             return value or None
 
+        database = database_url("DATABASE_URL", get("DATABASE_URL") or f"sqlite:///{VAR_DIR}/helpline.db")
         return cls(
-            database_url=database_url("DATABASE_URL", get("DATABASE_URL") or f"sqlite:///{VAR_DIR}/helpline.db"),
+            database_url=database,
             tracker_store_url=database_url(
                 "TRACKER_STORE_URL", get("TRACKER_STORE_URL") or f"sqlite:///{VAR_DIR}/rasa_tracker.db"
             ),
@@ -106,7 +118,24 @@ class Settings:
             console_admin_password=get("CONSOLE_ADMIN_PASSWORD"),
             corrections_file=repo_path(get("CORRECTIONS_FILE") or str(VAR_DIR / "nlu_corrections.yml")),
             trusted_proxies=networks("TRUSTED_PROXIES", get("TRUSTED_PROXIES") or ""),
+            store_wait_seconds=seconds("STORE_WAIT_SECONDS", get("STORE_WAIT_SECONDS") or "2"),
+            rasa_timeout_seconds=seconds("RASA_TIMEOUT_SECONDS", get("RASA_TIMEOUT_SECONDS") or "10"),
+            sms_rasa_timeout_seconds=seconds("SMS_RASA_TIMEOUT_SECONDS", get("SMS_RASA_TIMEOUT_SECONDS") or "20"),
+            sms_reply_seconds=seconds("SMS_REPLY_SECONDS", get("SMS_REPLY_SECONDS") or "10", most=14.0),
+            journal_file=repo_path(get("JOURNAL_FILE") or str(default_journal(database))),
         )
+
+    def rasa_timeout(self, channel: str) -> float:
+        return self.sms_rasa_timeout_seconds if channel == "sms" else self.rasa_timeout_seconds
+
+
+def default_journal(database: str) -> Path:
+    """Beside a SQLite store (its own for each store, so two gateways never share one); else var/journal.jsonl."""
+    url = make_url(database)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = Path(url.database)
+        return path.with_name(f"{path.stem}.journal.jsonl")
+    return VAR_DIR / "journal.jsonl"
 
 
 def optional(check: Callable[[str, str], str], name: str, value: Optional[str]) -> Optional[str]:
@@ -147,6 +176,16 @@ def port(name: str, value: str) -> int:
         raise ConfigError(f"{name}={value!r} must be a port number") from None
     if not 1 <= number <= 65535:
         raise ConfigError(f"{name}={value!r} must be between 1 and 65535")
+    return number
+
+
+def seconds(name: str, value: str, most: float = 300.0) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} must be a number of seconds, e.g. 10") from None
+    if not 0 < number <= most:
+        raise ConfigError(f"{name}={value!r} must be more than 0 and at most {most:g} seconds")
     return number
 
 

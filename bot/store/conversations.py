@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.store import repository as repo
 from bot.store.models import Conversation, Handoff, Message
+from core.handoff import CRISIS
 
 
 def record_visitor_message_with_id(
@@ -37,6 +38,101 @@ def record_visitor_message(
     """Store an inbound message; (conversation id, mode), or None for a repeat."""
     recorded = record_visitor_message_with_id(s, channel, address, text, channel_message_id)
     return recorded[:2] if recorded else None
+
+
+def record_turn(
+    s: Session,
+    channel: str,
+    address: str,
+    text: str,
+    key: str,
+    replies: List["StoredReply"],
+    crisis: Optional[Dict[str, str]] = None,
+    at: Optional[datetime] = None,
+) -> Optional[Dict[str, Any]]:
+    """A whole turn in one transaction: the message, what was answered, and a crisis ticket if it needs one.
+
+    Keyed by the message's channel id, so storing the same turn twice (a journal
+    replayed after a crash, a late write racing its journal entry) is a no-op;
+    a message already stored without its replies gets them. Returns
+    {conversation_id, mode, handoff, acknowledged} for a new turn, None for one already kept. A crisis
+    carries {reason, summary, acknowledgement?}: the acknowledgement is added unless staff hold the conversation.
+    """
+    conversation = repo.get_or_create_conversation(s, channel, address)
+    message = repo.add_message(s, conversation, "visitor", text, channel_message_id=key)
+    if message is None:
+        if not _answered(s, channel, key):
+            _add_replies(s, conversation, replies, at)
+        return None
+    if at is not None:
+        message.created_at = at
+    if conversation.mode == "closed":
+        repo.set_mode(s, conversation, "bot")
+    handoff, acknowledged = None, False
+    if crisis:
+        staff_here = conversation.mode == "human"
+        handoff = repo.open_handoff(s, conversation, crisis["reason"], CRISIS, crisis.get("summary", ""))
+        if conversation.mode == "bot":
+            repo.set_mode(s, conversation, "waiting")
+        # Staff already with the visitor answer in their own words.
+        if crisis.get("acknowledgement") and not staff_here:
+            replies = [*replies, ("system", crisis["acknowledgement"], None, None)]
+            acknowledged = True
+    _add_replies(s, conversation, replies, at)
+    return {
+        "conversation_id": conversation.id,
+        "mode": conversation.mode,
+        "handoff": repo.handoff_as_dict(handoff) if handoff else None,
+        "acknowledged": acknowledged,
+    }
+
+
+def _add_replies(s: Session, conversation: Conversation, replies: List["StoredReply"], at: Optional[datetime]) -> None:
+    for author, text, payload, staff_name in replies:
+        reply = repo.add_message(s, conversation, author, text, payload=payload, staff_name=staff_name)
+        if reply is not None and at is not None:
+            reply.created_at = at
+
+
+def _answered(s: Session, channel: str, key: str) -> bool:
+    """Whether anything was written to the conversation after the message with this channel id."""
+    message = s.execute(
+        select(Message).where(Message.channel == channel, Message.channel_message_id == key)
+    ).scalar_one_or_none()
+    if message is None:
+        return False
+    later = s.execute(
+        select(Message.id).where(Message.conversation_id == message.conversation_id, Message.id > message.id).limit(1)
+    ).first()
+    return later is not None
+
+
+def stored_turn(s: Session, channel: str, key: str) -> Optional[Dict[str, Any]]:
+    """A message already kept under this channel id: its conversation, mode, id, and the replies that followed.
+
+    For a retry: an answered message is answered the same again; one stored but
+    never answered (the gateway died in between) is answered now.
+    """
+    message = s.execute(
+        select(Message).where(Message.channel == channel, Message.channel_message_id == key)
+    ).scalar_one_or_none()
+    if message is None:
+        return None
+    replies = []
+    for later in s.execute(
+        select(Message)
+        .where(Message.conversation_id == message.conversation_id, Message.id > message.id)
+        .order_by(Message.id)
+    ).scalars():
+        if later.author == "visitor":
+            break
+        replies.append(repo.message_as_dict(later))
+    return {
+        "conversation_id": message.conversation_id,
+        "mode": message.conversation.mode,
+        "message_id": message.id,
+        "replies": replies,
+    }
 
 
 def record_reply(
