@@ -19,7 +19,7 @@ from typing import AsyncIterator, Collection
 import aiohttp
 from aiohttp import web
 
-from bot import api, console, health, reminders, understanding
+from bot import api, console, health, recovery, reminders, understanding
 from bot.channels import rest, sms, webchat
 from bot.config import Settings
 from bot.console.live import LiveFeed, hang_up
@@ -111,6 +111,7 @@ def create_app(settings: Settings, channels: Collection[str] = CHANNELS) -> web.
     app[DELIVERIES] = Deliveries()
     app.cleanup_ctx.append(resources)
     app.cleanup_ctx.append(reminders.watch)
+    app.cleanup_ctx.append(recovery.watch)  # visitors parked by an outage go back to the assistant
     # Intent captures still running stop before the store and HTTP session close.
     app.on_shutdown.append(understanding.cancel_pending)
     app.on_shutdown.append(hang_up)  # type: ignore[arg-type]  # aiohttp 3.9's signal typing

@@ -247,6 +247,34 @@ def hand_back(s: Session, conversation_id: str, note: Optional[str] = None, line
     return True
 
 
+def return_parked(s: Session, reason: str, note: str, line: str) -> List[Tuple[str, str, str]]:
+    """Visitors parked by an outage (an open, unclaimed ticket with `reason`) go back to the assistant.
+
+    A ticket a person claimed, or one raised to another reason (a crisis), stays.
+    Each is resolved with `note` and `line` written to the transcript, in one
+    transaction (two gateways never both do it); returns (conversation id,
+    channel, address) of each, to tell them.
+    """
+    parked = (
+        s.execute(
+            select(Handoff)
+            .where(Handoff.status == "open", Handoff.reason == reason, Handoff.priority != CRISIS)
+            .with_for_update(skip_locked=True)
+        )
+        .scalars()
+        .all()
+    )
+    returned = []
+    for handoff in parked:
+        conversation = handoff.conversation
+        repo.resolve_handoff(s, handoff.id, note)
+        if conversation.mode == "waiting":
+            repo.set_mode(s, conversation, "bot")
+            repo.add_message(s, conversation, "system", line)
+            returned.append((conversation.id, conversation.channel, conversation.address))
+    return returned
+
+
 def transfer(
     s: Session, conversation_id: str, to_username: str, to_display_name: str, line: Optional[str] = None
 ) -> Optional[str]:

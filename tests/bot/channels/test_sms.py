@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import sqlite3
 import time
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from types import SimpleNamespace
