@@ -19,7 +19,7 @@ from typing import AsyncIterator, Collection
 import aiohttp
 from aiohttp import web
 
-from bot import api, console, health, recovery, reminders, understanding
+from bot import api, console, delivery, health, recovery, reminders, understanding
 from bot.channels import rest, sms, webchat
 from bot.config import Settings
 from bot.console.live import LiveFeed, hang_up
@@ -114,6 +114,7 @@ def create_app(settings: Settings, channels: Collection[str] = CHANNELS) -> web.
     app.cleanup_ctx.append(recovery.watch)  # visitors parked by an outage go back to the assistant
     # Intent captures still running stop before the store and HTTP session close.
     app.on_shutdown.append(understanding.cancel_pending)
+    app.on_shutdown.append(delivery.cancel_retries)
     app.on_shutdown.append(hang_up)  # type: ignore[arg-type]  # aiohttp 3.9's signal typing
 
     app.add_routes(

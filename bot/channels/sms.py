@@ -275,4 +275,5 @@ async def _twilio_error(resp: aiohttp.ClientResponse) -> Dict[str, Any]:
 
 def attach(app: web.Application) -> None:
     """Texts outside a request (staff replies, reminders) go out through Twilio's REST API."""
-    app[DELIVERIES].register(CHANNEL, make_deliverer(app))
+    # Twilio can fail or hang: staff texts are retried, and marked undelivered until they go.
+    app[DELIVERIES].register(CHANNEL, make_deliverer(app), retried=True)

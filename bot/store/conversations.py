@@ -156,6 +156,21 @@ def record_replies(s: Session, conversation_id: str, replies: List[StoredReply])
         repo.add_message(s, conversation, author, text, payload=payload, staff_name=staff_name)
 
 
+def record_staff_text(s: Session, conversation_id: str, staff_name: str, text: str, undelivered: bool) -> int:
+    """A staff message, marked undelivered until its channel takes it; its id."""
+    conversation = s.get(Conversation, conversation_id)
+    message = repo.add_message(s, conversation, "staff", text, staff_name=staff_name)
+    assert message is not None
+    message.undelivered = undelivered
+    return int(message.id)
+
+
+def mark_delivered(s: Session, message_id: int) -> None:
+    message = s.get(Message, message_id)
+    if message is not None:
+        message.undelivered = False
+
+
 def address_of(s: Session, conversation_id: str) -> Optional[Tuple[str, str]]:
     """(channel, address) of a conversation, for sending outside a request."""
     conversation = s.get(Conversation, conversation_id)
