@@ -74,8 +74,8 @@ def children(settings: Settings, rasa_token: str, log_dir: Path):
                 "rasa",
                 "run",
                 "--enable-api",
-                "--auth-token",
-                rasa_token,
+                # One argument: a token_urlsafe() token may start with "-", which argparse takes for an option.
+                f"--auth-token={rasa_token}",
                 "--interface",
                 "127.0.0.1",
                 "--port",

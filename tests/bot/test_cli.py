@@ -30,7 +30,7 @@ def test_rasa_and_the_action_server_listen_on_loopback_and_rasas_api_needs_the_t
     argv = rasa.argv
     assert argv[argv.index("--interface") + 1] == "127.0.0.1"
     assert argv[argv.index("--port") + 1] == "6005"
-    assert argv[argv.index("--auth-token") + 1] == "s3cret" and "--enable-api" in argv
+    assert "--auth-token=s3cret" in argv and "--enable-api" in argv
     assert rasa.env["ACTION_ENDPOINT_URL"] == "http://127.0.0.1:6055/webhook"
     assert rasa.env["TRACKER_STORE_URL"] == f"sqlite:///{REPO_ROOT}/var/t.db"
     assert gateway.argv[-2:] == ["bot", "serve"] and gateway.env["RASA_TOKEN"] == "s3cret"
