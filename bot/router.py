@@ -55,6 +55,10 @@ _late: Set["asyncio.Future[Any]"] = set()
 class StoreSlow(Exception):
     """The store did not answer within the turn's wait (locked, down, or its threads all busy)."""
 
+    def __init__(self, message: str, write: "asyncio.Future[Any]"):
+        super().__init__(message)
+        self.write = write  # still running: it may yet succeed, or fail
+
 
 def new_key() -> str:
     """A message id for a turn whose channel gave none: every stored turn is keyed, so none is kept twice."""
@@ -137,7 +141,7 @@ class Router:
         if not done:
             _late.add(future)
             future.add_done_callback(_settle_late)
-            raise StoreSlow(f"the store did not answer {getattr(fn, '__name__', 'a call')} in time")
+            raise StoreSlow(f"the store did not answer {getattr(fn, '__name__', 'a call')} in time", future)
         return future.result()
 
     async def _keep(self, msg: Inbound, replies: List[Reply], crisis: Optional[Dict[str, str]] = None) -> bool:
@@ -205,12 +209,23 @@ class Router:
             replies = replies or [Reply(text=wording.kept_for_later(self.contact()), author="system")]
         try:
             await self._record(conversation_id, replies)
+        except StoreSlow as slow:
+            # Still being written (a second copy now could land beside it); should that write fail after all,
+            # the journal takes the replies.
+            slow.write.add_done_callback(lambda f: self._keep_if_failed(f, msg, replies))
         except Exception as exc:
             # The message is kept; what it was answered goes in the journal, to follow it into the transcript.
             log.warning("could not record the replies in %s (%s): journalled", conversation_id, exc)
             await self._keep(msg, replies)
         await self._notify(ev.MESSAGE, {"conversation_id": conversation_id})
         return Outcome(conversation_id, replies)
+
+    def _keep_if_failed(self, write: "asyncio.Future[Any]", msg: Inbound, replies: List[Reply]) -> None:
+        if write.cancelled() or write.exception() is None:
+            return
+        task = asyncio.ensure_future(self._keep(msg, replies))
+        _late.add(task)
+        task.add_done_callback(_settle_late)
 
     # -- crisis ------------------------------------------------------------
     async def _crisis(self, msg: Inbound, assessment: safety.Assessment, again: bool = False) -> Outcome:

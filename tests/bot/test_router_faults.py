@@ -234,3 +234,33 @@ async def test_a_message_kept_but_never_answered_is_answered_on_its_retry_and_st
     texts, _ = await visitor_texts(sqlite_db, "rest", "v")
     assert texts == [FAQ] and len(fake_rasa.received) == 1
     journal.close()
+
+
+async def test_replies_whose_write_outlives_the_turn_are_stored_once_when_the_lock_goes(
+    sqlite_db, http, fake_rasa, tmp_path
+):
+    journal = Journal(tmp_path / "journal.jsonl")
+    router = make_router(sqlite_db, http, fake_rasa.url, journal)
+    holder = sqlite3.connect(tmp_path / "helpline.db", isolation_level=None)
+
+    def answer_then_lock(body):
+        # The message is stored; the lock arrives while the assistant answers.
+        holder.execute("BEGIN IMMEDIATE")
+        return [{"recipient_id": body["sender"], "text": "an answer"}]
+
+    fake_rasa.answer = answer_then_lock
+    outcome = await router.handle(Inbound("rest", "v", FAQ))
+    assert [r.text for r in outcome.replies] == ["an answer"]
+    await asyncio.sleep(1.0)
+    holder.execute("ROLLBACK")
+    holder.close()
+    for _ in range(100):
+        data = await sqlite_db.run(convo.conversation_by_address, "rest", "v")
+        if len(data["messages"]) >= 2:
+            break
+        await asyncio.sleep(0.1)
+    await settled(router, journal)
+    await asyncio.sleep(0.5)
+    data = await sqlite_db.run(convo.conversation_by_address, "rest", "v")
+    assert [(m["author"], m["text"]) for m in data["messages"]] == [("visitor", FAQ), ("bot", "an answer")]
+    journal.close()
