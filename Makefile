@@ -24,7 +24,7 @@ export TRANSFORMERS_OFFLINE ?= 1
 
 TRAINING := config.yml domain.yml $(wildcard data/*.yml) $(wildcard nlu/*.py)
 
-.PHONY: help install run train test test-unit test-rasa validate lint format eval clinc stories export-corrections bench lock clean
+.PHONY: help install run train test test-unit test-rasa validate lint format eval clinc stories export-corrections bench soak lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-19s %s\n", $$1, $$2}'
@@ -88,6 +88,9 @@ clinc: $(STAMP) ## Remake data/nlu_clinc.yml, out-of-scope examples from CLINC15
 
 bench: $(STAMP) ## Time the console's reads (queue, conversation, search, dashboard) on a busy store
 	$(PY) scripts/bench_console.py
+
+soak: $(MODEL) ## Ten minutes of mixed visitors with a fault injected every minute; prints what was lost, twice, late
+	$(PY) scripts/soak.py
 
 stories: $(STAMP) ## Regenerate the screen's Rasa test stories
 	$(PY) scripts/make_screen_stories.py

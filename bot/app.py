@@ -20,7 +20,7 @@ from typing import AsyncIterator, Collection
 import aiohttp
 from aiohttp import web
 
-from bot import api, console, health, reminders, retention, understanding
+from bot import api, console, delivery, health, recovery, reminders, retention, understanding
 from bot.channels import embed, rest, sms, webchat
 from bot.channels.web_sessions import SessionIds
 from bot.config import Settings
@@ -29,6 +29,7 @@ from bot.console.sessions import secret_key as console_secret_key
 from bot.delivery import Deliveries
 from bot.events import Events
 from bot.handoffs import Handoffs
+from bot.journal import Journal
 from bot.metrics import Metrics
 from bot.rasa_client import RasaClient
 from bot.router import Router
@@ -39,6 +40,7 @@ from bot.web_keys import (
     EVENTS,
     HANDOFFS,
     HTTP,
+    JOURNAL,
     LIVE,
     METRICS,
     PROFILE,
@@ -75,16 +77,32 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
     # The live feed hears of every change, and tells visitors whether staff are here.
     events.subscribe(feed.notify)
     app[DB], app[HTTP], app[EVENTS], app[LIVE] = db, http, events, feed
-    app[RASA] = RasaClient(http, settings.rasa_url, token=settings.rasa_token)
+    app[RASA] = RasaClient(http, settings.rasa_url, token=settings.rasa_token, timeout=settings.rasa_timeout_seconds)
+    # Turns the store could not take wait here (and survive a restart) until it can.
+    journal = app[JOURNAL] = Journal(settings.journal_file)
     app[ROUTER] = Router(
-        db, app[RASA], contact=lambda: contact, staff_online=feed.staff_online, events=events, metrics=app[METRICS]
+        db,
+        app[RASA],
+        contact=lambda: contact,
+        staff_online=feed.staff_online,
+        events=events,
+        metrics=app[METRICS],
+        journal=journal,
+        deliveries=app[DELIVERIES],
+        store_wait=settings.store_wait_seconds,
+        rasa_timeout=settings.rasa_timeout,
     )
     app[HANDOFFS] = Handoffs(db, app[DELIVERIES], events)
-    feed_task = asyncio.create_task(feed.run(), name="console-live-feed")
+    tasks = [
+        asyncio.create_task(feed.run(), name="console-live-feed"),
+        asyncio.create_task(journal.keep_replaying(app[ROUTER].store_kept), name="journal-replay"),
+    ]
     yield
-    feed_task.cancel()
-    await asyncio.gather(feed_task, return_exceptions=True)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     await http.close()
+    journal.close()
     db.dispose()
 
 
@@ -99,8 +117,10 @@ def create_app(settings: Settings, channels: Collection[str] = CHANNELS) -> web.
     app.cleanup_ctx.append(resources)
     app.cleanup_ctx.append(reminders.watch)
     app.cleanup_ctx.append(retention.keep())  # a visitor's delete request, and the daily purge
+    app.cleanup_ctx.append(recovery.watch)  # visitors parked by an outage go back to the assistant
     # Intent captures still running stop before the store and HTTP session close.
     app.on_shutdown.append(understanding.cancel_pending)
+    app.on_shutdown.append(delivery.cancel_retries)
     app.on_shutdown.append(hang_up)  # type: ignore[arg-type]  # aiohttp 3.9's signal typing
 
     app.add_routes(

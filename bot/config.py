@@ -70,6 +70,17 @@ class Settings:
     retention_days: int = 365
     # When set, the REST channel serves only callers with this bearer token (integrations); unset, it is open.
     rest_token: Optional[str] = None
+    # How long a visitor's turn waits on each thing that can stall, sized to the channel (README, Configuration).
+    # The store: past this the turn is kept in the journal and answered without it (a crisis waits 1 s at most).
+    store_wait_seconds: float = 2.0
+    # Rasa, for web chat and REST: past this the visitor is told and a person is asked for.
+    rasa_timeout_seconds: float = 10.0
+    # Rasa, for SMS: longer, because the TwiML answer does not wait for it (see sms_reply_seconds).
+    sms_rasa_timeout_seconds: float = 20.0
+    # Twilio gives a webhook 15 s: the TwiML goes by then, and what was not ready follows by Twilio's REST API.
+    sms_reply_seconds: float = 10.0
+    # Where turns the store could not take wait for it (owner-only, fsync'd); one per gateway process.
+    journal_file: Path = VAR_DIR / "journal.jsonl"
 
     @property
     def secure_cookies(self) -> bool:
@@ -90,8 +101,9 @@ class Settings:
             value = (env.get(name) or "").strip()
             return value or None
 
+        database = database_url("DATABASE_URL", get("DATABASE_URL") or f"sqlite:///{VAR_DIR}/helpline.db")
         return cls(
-            database_url=database_url("DATABASE_URL", get("DATABASE_URL") or f"sqlite:///{VAR_DIR}/helpline.db"),
+            database_url=database,
             tracker_store_url=database_url(
                 "TRACKER_STORE_URL", get("TRACKER_STORE_URL") or f"sqlite:///{VAR_DIR}/rasa_tracker.db"
             ),
@@ -115,7 +127,24 @@ class Settings:
             web_chat_origins=origins("WEB_CHAT_ORIGINS", get("WEB_CHAT_ORIGINS") or ""),
             retention_days=days("RETENTION_DAYS", get("RETENTION_DAYS") or "365"),
             rest_token=get("REST_TOKEN"),
+            store_wait_seconds=seconds("STORE_WAIT_SECONDS", get("STORE_WAIT_SECONDS") or "2"),
+            rasa_timeout_seconds=seconds("RASA_TIMEOUT_SECONDS", get("RASA_TIMEOUT_SECONDS") or "10"),
+            sms_rasa_timeout_seconds=seconds("SMS_RASA_TIMEOUT_SECONDS", get("SMS_RASA_TIMEOUT_SECONDS") or "20"),
+            sms_reply_seconds=seconds("SMS_REPLY_SECONDS", get("SMS_REPLY_SECONDS") or "10", most=14.0),
+            journal_file=repo_path(get("JOURNAL_FILE") or str(default_journal(database))),
         )
+
+    def rasa_timeout(self, channel: str) -> float:
+        return self.sms_rasa_timeout_seconds if channel == "sms" else self.rasa_timeout_seconds
+
+
+def default_journal(database: str) -> Path:
+    """Beside a SQLite store (its own for each store, so two gateways never share one); else var/journal.jsonl."""
+    url = make_url(database)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = Path(url.database)
+        return path.with_name(f"{path.stem}.journal.jsonl")
+    return VAR_DIR / "journal.jsonl"
 
 
 def optional(check: Callable[[str, str], str], name: str, value: Optional[str]) -> Optional[str]:
@@ -166,6 +195,16 @@ def days(name: str, value: str) -> int:
         raise ConfigError(f"{name}={value!r} must be a whole number of days (0 keeps conversations)") from None
     if number < 0:
         raise ConfigError(f"{name}={value!r} cannot be negative")
+    return number
+
+
+def seconds(name: str, value: str, most: float = 300.0) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} must be a number of seconds, e.g. 10") from None
+    if not 0 < number <= most:
+        raise ConfigError(f"{name}={value!r} must be more than 0 and at most {most:g} seconds")
     return number
 
 

@@ -17,18 +17,45 @@ from bot.store.database import Database
 from bot.turn import Reply
 from core import wording
 
+# How long a staff member's page waits for a text to go before it is left to the retries.
+FIRST_ATTEMPT_SECONDS = 3.0
+
 
 class Handoffs:
-    def __init__(self, db: Database, deliveries: Deliveries, events: Optional[Events] = None):
+    def __init__(
+        self,
+        db: Database,
+        deliveries: Deliveries,
+        events: Optional[Events] = None,
+        first_attempt_seconds: float = FIRST_ATTEMPT_SECONDS,
+    ):
         self.db = db
         self.deliveries = deliveries
         self.events = events or Events()
+        self.first_attempt_seconds = first_attempt_seconds
 
     async def staff_says(self, conversation_id: str, staff_name: str, text: str) -> bool:
-        """Record a staff message and push it to the visitor's channel; True if it was delivered."""
+        """Record a staff message and push it to the visitor's channel; True if it was delivered.
+
+        On a channel whose provider can fail (SMS) the message is marked
+        undelivered until it goes: retried in the background with growing
+        pauses, so the page never waits on a hung provider for long.
+        """
         reply = Reply(text=text, author="staff", staff_name=staff_name)
-        await self.db.run(convo.record_replies, conversation_id, [reply.stored()])
-        return await self._push(conversation_id, reply)
+        where = await self.db.run(convo.address_of, conversation_id)
+        if where is None:
+            return False
+        channel, address = where
+        retried = self.deliveries.retried(channel)
+        message_id = await self.db.run(convo.record_staff_text, conversation_id, staff_name, text, retried)
+        if not retried:
+            return await self.deliveries.deliver(channel, address, reply)
+
+        async def delivered() -> None:
+            await self.db.run(convo.mark_delivered, message_id)
+            await self.events.publish(ev.MESSAGE, {"conversation_id": conversation_id})
+
+        return await self.deliveries.deliver_until_sent(channel, address, reply, self.first_attempt_seconds, delivered)
 
     async def staff_typing(self, conversation_id: str, typing: bool) -> None:
         """The holder is (or stopped) writing: the visitor's page may show it; no text goes anywhere."""

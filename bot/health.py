@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any, Dict
 
 import aiohttp
 from aiohttp import web
 
 from bot import guards
-from bot.web_keys import DB, HTTP, METRICS, RASA, SETTINGS
+from bot.web_keys import DB, HTTP, JOURNAL, METRICS, RASA, SETTINGS
 
 
 async def reachable(session: aiohttp.ClientSession, url: str) -> bool:
@@ -30,7 +31,13 @@ async def healthz(request: web.Request) -> web.Response:
     parts = {"gateway": True, "database": database, "rasa": rasa, "action_server": actions}
     # The gateway is alive (and answers crises) as long as it and its database are.
     status = 200 if database else 503
-    return web.json_response({name: "ok" if up else "down" for name, up in parts.items()}, status=status)
+    body: Dict[str, Any] = {name: "ok" if up else "down" for name, up in parts.items()}
+    journal = app.get(JOURNAL)
+    if journal is not None:
+        # A crisis kept on disk is one staff cannot see yet.
+        body["crisis_escalation"] = "degraded" if journal.escalation_degraded or not database else "ok"
+        body["journal"] = {"waiting": journal.pending, "crises": journal.pending_crises}
+    return web.json_response(body, status=status)
 
 
 @guards.public  # counts only, never content; keep it off the public internet at the proxy

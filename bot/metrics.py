@@ -26,6 +26,12 @@ class Metrics:
         self.assistant_failures = Counter(
             "helpline_assistant_failures", "Turns Rasa or the action server could not answer", registry=self.registry
         )
+        self.journalled = Counter(
+            "helpline_journalled_turns",
+            "Turns kept in the local journal because the store could not take them in time",
+            ["kind"],
+            registry=self.registry,
+        )
         self.reply_seconds = Histogram(
             "helpline_reply_seconds",
             "Time from a visitor message to the replies",

@@ -22,15 +22,20 @@ class RasaUnavailable(Exception):
 
 class RasaClient:
     def __init__(
-        self, session: aiohttp.ClientSession, base_url: str, token: Optional[str] = None, timeout: float = 30.0
+        self, session: aiohttp.ClientSession, base_url: str, token: Optional[str] = None, timeout: float = 10.0
     ):
         self._session = session
         self._base = base_url.rstrip("/")
         self._token = token
         self._timeout = aiohttp.ClientTimeout(total=timeout)
 
-    async def send(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+    async def send(
+        self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None, timeout: Optional[float] = None
+    ) -> List[Dict[str, Any]]:
         """Send one visitor message; return Rasa's replies in its REST shape.
+
+        `timeout` is the channel's (bot.config): how long this visitor can be kept
+        waiting; past it the turn is RasaUnavailable.
 
         Every turn of our assistant ends in at least one reply, so an empty list
         means a custom action failed (Rasa swallows that and answers 200 []).
@@ -39,7 +44,14 @@ class RasaClient:
         if metadata:
             body["metadata"] = metadata
         headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
-        replies = await self._json("POST", CHANNEL_PATH, "", json=body, headers=headers, timeout=self._timeout)
+        replies = await self._json(
+            "POST",
+            CHANNEL_PATH,
+            "",
+            json=body,
+            headers=headers,
+            timeout=aiohttp.ClientTimeout(total=timeout) if timeout else self._timeout,
+        )
         if not isinstance(replies, list) or not replies:
             raise RasaUnavailable("Rasa sent no reply (a custom action may have failed)")
         return replies

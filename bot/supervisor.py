@@ -1,8 +1,10 @@
 """Start the action server, Rasa and the gateway; keep them running; stop them cleanly.
 
 Each child is a separate process bound to 127.0.0.1. A child that dies is
-restarted (with a growing pause, so a crash loop does not spin); Ctrl-C or
-SIGTERM stops all of them, politely first.
+restarted (with a growing pause, so a crash loop does not spin), and so is one
+that stops answering its health check for `unhealthy_after` seconds (hung, or
+stopped): it is killed, then restarted like one that died. Ctrl-C or SIGTERM
+stops all of them, politely first.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ class Child:
     # Variables of ours this child must not see (secrets it has no use for).
     withheld: Tuple[str, ...] = ()
     ready_timeout: float = 180.0
+    # Checked every `health_every` seconds once up; failing for `unhealthy_after` in a row means hung.
+    health_every: float = 5.0
+    unhealthy_after: float = 30.0
     log_path: Optional[Path] = None
     cwd: Optional[Path] = None
     process: Optional[asyncio.subprocess.Process] = None
@@ -110,11 +115,39 @@ async def stop(child: Child) -> None:
     log.info("stopped %s", child.name)
 
 
+async def watch_health(session: aiohttp.ClientSession, child: Child) -> None:
+    """Kill a child that has not answered its health check for `unhealthy_after` seconds; keep_alive restarts it."""
+    failing_since: Optional[float] = None
+    while True:
+        await asyncio.sleep(child.health_every)
+        if await is_healthy(session, child.health_url):
+            failing_since = None
+            continue
+        now = time.monotonic()
+        failing_since = failing_since if failing_since is not None else now
+        if now - failing_since >= child.unhealthy_after and child.process and child.process.returncode is None:
+            log.error(
+                "%s has not answered its health check for %.0fs; killing it to restart it",
+                child.name,
+                now - failing_since,
+            )
+            try:
+                # SIGKILL: a hung process may never act on SIGTERM, a stopped one cannot.
+                os.killpg(child.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            return
+
+
 async def keep_alive(session: aiohttp.ClientSession, child: Child) -> None:
-    """Restart the child whenever it exits, pausing longer after each crash."""
+    """Restart the child whenever it exits or hangs, pausing longer after each crash."""
     while True:
         assert child.process is not None
-        code = await child.process.wait()
+        watchdog = asyncio.create_task(watch_health(session, child))
+        try:
+            code = await child.process.wait()
+        finally:
+            watchdog.cancel()
         if time.monotonic() - child.started_at > STABLE_SECONDS:
             child.restarts = 0
         child.restarts += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
@@ -15,6 +16,16 @@ def storable(text: str) -> str:
     """Text every store can keep: half an emoji (a lone surrogate) becomes U+FFFD, control characters go."""
     whole = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return CONTROL_CHARACTERS.sub("", whole)
+
+
+# A client's own message id (REST `message_id`, the web chat's `message_id`): letters, digits, - and _.
+CLIENT_MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def client_message_key(address: str, message_id: str) -> str:
+    """The stored id of a client's message: scoped to its sender, so one sender's ids never shadow another's."""
+    digest = hashlib.sha256(f"{address}\0{message_id}".encode("utf-8", "surrogatepass")).hexdigest()
+    return f"c-{digest[:40]}"
 
 
 @dataclass
@@ -59,3 +70,4 @@ class Outcome:
     replies: List[Reply]
     duplicate: bool = False
     refused: bool = False  # too long to read: nothing was kept, and the visitor was told why
+    kept: bool = True  # False only when neither the store nor the journal could keep the message

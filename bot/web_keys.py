@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.delivery import Deliveries
     from bot.events import Events
     from bot.handoffs import Handoffs
+    from bot.journal import Journal
     from bot.metrics import Metrics
     from bot.rasa_client import RasaClient
     from bot.router import Router
@@ -30,6 +31,7 @@ EVENTS: "web.AppKey[Events]" = web.AppKey("events")
 LIVE: "web.AppKey[LiveFeed]" = web.AppKey("console_live")
 METRICS: "web.AppKey[Metrics]" = web.AppKey("metrics")
 DELIVERIES: "web.AppKey[Deliveries]" = web.AppKey("deliveries")
+JOURNAL: "web.AppKey[Journal]" = web.AppKey("journal")
 # The program's time zone (profile `timezone`: a ZoneInfo, or UTC when empty): the console's times and days.
 ZONE: "web.AppKey[tzinfo]" = web.AppKey("zone")
 # The program profile (program.yml) as loaded at start-up: facts for the console's saved replies.

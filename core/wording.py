@@ -136,6 +136,23 @@ def trouble(contact: Contact) -> str:
     return f"Sorry, something went wrong on our side.{call} If you are in danger, call 911, or call or text 988."
 
 
+def kept_for_later(contact: Contact) -> str:
+    """The store is away but the message is kept on the side: it will be in the transcript, not answered now."""
+    return (
+        "Sorry, I'm having trouble on our side right now. Your message is saved, but I can't answer it yet: "
+        f"please write again in a few minutes.{phone_sentence(contact)} If you are in danger, call 911, "
+        "or call or text 988."
+    )
+
+
+def assistant_back() -> str:
+    """To a visitor parked while the assistant was down, once it is back (and no person took them)."""
+    return (
+        "Sorry for the wait: I'm working again. Ask me anything, or ask for a person at any time. "
+        "If you are in danger, call 911, or call or text 988."
+    )
+
+
 def back_to_bot() -> str:
     return "You're back with the automated assistant. Ask me anything, or ask for a person again at any time."
 

@@ -13,6 +13,10 @@
 - With REST_TOKEN set, only callers that send it (`Authorization: Bearer`)
   are served, and they are limited per sender only (an integration speaks for
   many people from one address). Unset, REST is open like the web chat.
+- An optional `message_id` (letters, digits, - and _, at most 64) makes a retry
+  safe: the same sender's message with the same id is stored once, and the
+  retry gets the answer the first one got. A message that could not be kept
+  (neither the store nor the gateway's journal took it) is a 503, never a 200.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from aiohttp import web
 from bot import guards
 from bot.client_address import of_request
 from bot.rate_limit import Buckets, Rate, take_all
-from bot.turn import Inbound
+from bot.turn import CLIENT_MESSAGE_ID, Inbound, client_message_key
 from bot.web_keys import METRICS, ROUTER, SETTINGS
 from core import wording
 
@@ -84,6 +88,9 @@ async def webhook(request: web.Request) -> web.Response:
         return bad_request("'message' must be a non-empty string")
     if metadata is not None and not isinstance(metadata, dict):
         return bad_request("'metadata' must be an object")
+    message_id = body.get("message_id")
+    if message_id is not None and not (isinstance(message_id, str) and CLIENT_MESSAGE_ID.match(message_id)):
+        return bad_request("'message_id' must be 1 to 64 letters, digits, '-' or '_'")
     sender = sender.strip()
     router = request.config_dict[ROUTER]
     limits = request.config_dict[LIMITS]
@@ -97,7 +104,10 @@ async def webhook(request: web.Request) -> web.Response:
         text = wording.crisis_reply(assessment.about_other) if assessment.is_crisis else wording.too_fast(seconds)
         return web.json_response({"error": text}, status=429, headers={"Retry-After": str(seconds)})
     request.config_dict[METRICS].inbound("rest")
-    outcome = await router.handle(Inbound("rest", sender, message, metadata=metadata))
+    key = client_message_key(sender, message_id) if message_id else None
+    outcome = await router.handle(Inbound("rest", sender, message, channel_message_id=key, metadata=metadata))
     if outcome.refused:
         return web.json_response({"error": " ".join(r.text or "" for r in outcome.replies)}, status=413)
+    if not outcome.kept:
+        return web.json_response({"error": " ".join(r.text or "" for r in outcome.replies)}, status=503)
     return web.json_response([r.as_rest(sender) for r in outcome.replies])

@@ -1,15 +1,18 @@
 """SMS through Twilio: signed webhooks in, TwiML replies out, later messages by REST.
 
 Order on every text: signature, then the crisis check, then STOP/START/HELP
-and DELETE, then the conversation. A number that has opted out gets nothing from us but
+and DELETE, then the conversation. Twilio waits 15 s for the TwiML: the turn gets
+`sms_reply_seconds` (10 s); whatever was not ready by then is sent afterwards
+through Twilio's REST API, like a staff reply. A number that has opted out gets nothing from us but
 the one STOP confirmation; what it writes is still kept, and a crisis from it
 still reaches staff through the router.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Sequence, Set
 
 import aiohttp
 from aiohttp import web
@@ -32,6 +35,11 @@ CHANNEL = "sms"
 PATH = "/webhooks/twilio/sms"
 # Twilio's error for a number on its own STOP blocklist.
 TWILIO_OPTED_OUT = 21610
+# The opt-out read before a crisis reply: a locked store must not hold the crisis lines.
+OPT_OUT_READ_SECONDS = 0.5
+
+# Turns that outlived the webhook, finishing in the background (the loop keeps only weak references).
+_late: Set["asyncio.Future[Any]"] = set()
 
 
 # -- replies -----------------------------------------------------------------
@@ -105,20 +113,50 @@ async def inbound(request: web.Request) -> web.Response:
     # The crisis check comes before anything that reads the store or a keyword.
     assessment = app[ROUTER].assess(CHANNEL, sender, body) if body else None
     if assessment and assessment.is_crisis:
-        return await crisis(app, sender, sid, body, assessment)
+        turn = asyncio.ensure_future(crisis(app, sender, sid, body, assessment))
+    else:
+        turn = asyncio.ensure_future(safe_turn(app, sender, sid, body, _media_count(params)))
+    done, _ = await asyncio.wait({turn}, timeout=getattr(app[SETTINGS], "sms_reply_seconds", 10.0))
+    if done:
+        return twiml(turn.result())
+    # Twilio would give up on us: answer now, and text what the turn says once it is done.
+    log.warning("SMS turn for message %s outlived the webhook window; its reply follows by Twilio's REST API", sid)
+    _late.add(turn)
+    turn.add_done_callback(lambda t: _send_late(app, sender, sid, t))
+    return twiml()
+
+
+async def safe_turn(app: web.Application, sender: str, sid: str, body: str, media: int) -> List[str]:
     try:
-        return await conversation_turn(app, sender, sid, body, media=_media_count(params))
+        return await conversation_turn(app, sender, sid, body, media=media)
     except Exception:
         log.exception("SMS turn failed for message %s", sid)
-        return twiml([wording.trouble_reply(app[ROUTER].contact())])
+        return [wording.trouble_reply(app[ROUTER].contact())]
 
 
-async def crisis(app: web.Application, sender: str, sid: str, body: str, assessment: safety.Assessment) -> web.Response:
+def _send_late(app: web.Application, sender: str, sid: str, turn: "asyncio.Task[List[str]]") -> None:
+    _late.discard(turn)
+    if turn.cancelled() or turn.exception() is not None or not turn.result():
+        return
+    parts = turn.result()
+
+    async def send() -> None:
+        for part in parts:
+            if not await app[DELIVERIES].deliver(CHANNEL, sender, Reply(text=part, author="system")):
+                log.error("the late reply to SMS message %s could not be sent", sid)
+                return
+
+    task = asyncio.ensure_future(send())
+    _late.add(task)
+    task.add_done_callback(_late.discard)
+
+
+async def crisis(app: web.Application, sender: str, sid: str, body: str, assessment: safety.Assessment) -> List[str]:
     try:
-        opted_out = await app[DB].run(sms_store.is_opted_out, sender)
+        opted_out = await asyncio.wait_for(app[DB].run(sms_store.is_opted_out, sender), OPT_OUT_READ_SECONDS)
     except Exception:
-        # Unsure whether the number opted out: the crisis lines matter more.
-        log.exception("could not read the opt-out state of an SMS sender")
+        # Unsure whether the number opted out (the store is slow or down): the crisis lines matter more.
+        log.warning("could not read the opt-out state of an SMS sender in time")
         opted_out = False
     try:
         replies = (
@@ -131,42 +169,49 @@ async def crisis(app: web.Application, sender: str, sid: str, body: str, assessm
         replies = [Reply(text=wording.crisis_reply(about_other=assessment.about_other), author="system")]
     if opted_out:
         log.warning("crisis message from an opted-out number: escalated to staff, no text sent")
-        return twiml()
+        return []
     if not replies:
-        return twiml()
+        return []
     # The crisis lines go as one (concatenated) text: separate texts can arrive out of order.
     first, rest = replies[0], replies[1:]
-    return twiml(sms_text.split_message(first.text or "", limit=sms_text.MAX_TEXT) + render(rest))
+    return sms_text.split_message(first.text or "", limit=sms_text.MAX_TEXT) + render(rest)
 
 
-async def conversation_turn(app: web.Application, sender: str, sid: str, body: str, media: int) -> web.Response:
+async def conversation_turn(app: web.Application, sender: str, sid: str, body: str, media: int) -> List[str]:
     db = app[DB]
-    opted_out, last_buttons = await db.run(sms_store.sms_state, sender)
+    try:
+        opted_out, last_buttons = await asyncio.wait_for(
+            db.run(sms_store.sms_state, sender), getattr(app[SETTINGS], "store_wait_seconds", 2.0)
+        )
+    except Exception as exc:
+        # The store is slow or down: the router keeps the message in its journal and says so.
+        log.warning("could not read the SMS state of a sender (%s); going on without it", exc)
+        opted_out, last_buttons = False, None
 
     if not body:
         reply = None if opted_out else wording.media_only_reply()
         text = media_note(media)
         first_time = await db.run(sms_store.record_unanswered, sender, sid, text, reply)
-        return twiml([reply] if reply and first_time else [])
+        return [reply] if reply and first_time else []
 
     keyword = sms_text.classify_keyword(body)
     if keyword == "stop":
         reply = wording.stop_confirmation(app[ROUTER].contact())
         changed = await db.run(sms_store.record_keyword, sender, sid, body, keyword, True, reply)
-        return twiml([reply] if changed else [])
+        return [reply] if changed else []
     if keyword == "start" and opted_out:
         reply = wording.start_confirmation(app[ROUTER].contact())
         changed = await db.run(sms_store.record_keyword, sender, sid, body, keyword, False, reply)
-        return twiml([reply] if changed else [])
+        return [reply] if changed else []
     if keyword == "help":
         reply = None if opted_out else wording.help_text(app[ROUTER].contact())
         recorded = await db.run(sms_store.record_keyword, sender, sid, body, keyword, None, reply)
-        return twiml([reply] if reply and recorded is not None else [])
+        return [reply] if reply and recorded is not None else []
     if keyword == "delete":
         return await delete_conversation(app, sender, opted_out)
     if opted_out:
         await db.run(sms_store.record_unanswered, sender, sid, body)
-        return twiml()
+        return []
 
     # START or YES from a number that never left is an ordinary message.
     payload = sms_text.map_reply(body, last_buttons)
@@ -174,10 +219,11 @@ async def conversation_turn(app: web.Application, sender: str, sid: str, body: s
     outcome = await app[ROUTER].handle(
         Inbound(CHANNEL, sender, payload or body, channel_message_id=sid, metadata=metadata)
     )
-    return twiml(render(outcome.replies))
+    # A Twilio retry of a text already answered: the visitor has the answer (web and REST get it again).
+    return [] if outcome.duplicate else render(outcome.replies)
 
 
-async def delete_conversation(app: web.Application, sender: str, opted_out: bool) -> web.Response:
+async def delete_conversation(app: web.Application, sender: str, opted_out: bool) -> List[str]:
     """DELETE: the number's texts are erased at once (an opt-out is kept), and we say so unless it opted out.
     With a crisis ticket still open they are erased when it closes (staff may need to reach the person).
 
@@ -188,12 +234,12 @@ async def delete_conversation(app: web.Application, sender: str, opted_out: bool
         outcome = await app[FORGETTING].visitor_asked(CHANNEL, sender)
     except Exception:
         log.exception("SMS: could not delete a conversation its visitor asked to delete")
-        return twiml([] if opted_out else [wording.DELETE_FAILED])
+        return [] if opted_out else [wording.DELETE_FAILED]
     if opted_out:
-        return twiml()
+        return []
     if outcome == AFTER_CRISIS:
-        return twiml([wording.DELETE_AFTER_CRISIS])
-    return twiml([wording.sms_deleted(app[ROUTER].contact())])
+        return [wording.DELETE_AFTER_CRISIS]
+    return [wording.sms_deleted(app[ROUTER].contact())]
 
 
 def media_note(media: int) -> str:
@@ -254,4 +300,5 @@ async def _twilio_error(resp: aiohttp.ClientResponse) -> Dict[str, Any]:
 
 def attach(app: web.Application) -> None:
     """Texts outside a request (staff replies, reminders) go out through Twilio's REST API."""
-    app[DELIVERIES].register(CHANNEL, make_deliverer(app))
+    # Twilio can fail or hang: staff texts are retried, and marked undelivered until they go.
+    app[DELIVERIES].register(CHANNEL, make_deliverer(app), retried=True)

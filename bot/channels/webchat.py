@@ -4,7 +4,11 @@ The protocol is the one Rasa's own socketio channel speaks with
 `session_persistence: true`, so the `rasa-webchat` widget works unchanged:
 
     session_request {session_id?}    -> session_confirm "<session_id>"
-    user_uttered {message, session_id} -> bot_uttered {...} (one per message part)
+    user_uttered {message, session_id, message_id?} -> bot_uttered {...} (one per message part)
+
+`message_id` (optional; letters, digits, - and _, at most 64) makes a resend
+after a reconnect safe: the conversation's message with that id is stored
+once, and the resend gets the answer the first one got.
 
 The session id is the conversation's address: a page that reloads and asks for
 the same session id is back in the same conversation, and staff replies sent
@@ -54,7 +58,7 @@ from bot.channels.embed import OriginPolicy
 from bot.channels.web_sessions import SessionIds
 from bot.retention import FORGETTING
 from bot.store.retention import AFTER_CRISIS
-from bot.turn import Inbound, Reply
+from bot.turn import CLIENT_MESSAGE_ID, Inbound, Reply, client_message_key
 from bot.web_keys import DELIVERIES, METRICS, ROUTER
 from core import wording
 
@@ -288,21 +292,24 @@ class WebChat:
 
         session_id = visitor.session_id
         self.app[METRICS].inbound(CHANNEL)
+        message_id = data.get("message_id")
+        key = (
+            client_message_key(session_id, message_id)
+            if isinstance(message_id, str) and CLIENT_MESSAGE_ID.match(message_id)
+            else None
+        )
+        inbound = Inbound(CHANNEL, session_id, text, channel_message_id=key)
+        router = self.app[ROUTER]
+        if router.assess(CHANNEL, session_id, text).is_crisis:
+            # A crisis never queues behind a turn still waiting on Rasa or the store.
+            await self._answer(inbound)
+            return
         # One turn at a time per conversation, so replies come out in order.
         turn = self._turns.setdefault(session_id, Turn())
         turn.users += 1
         try:
             async with turn.lock:
-                try:
-                    outcome = await self.app[ROUTER].handle(Inbound(CHANNEL, session_id, text))
-                    replies = outcome.replies
-                except Exception:
-                    # The router answers crises before anything that can fail;
-                    # this is for the rest, so nobody is left without a word.
-                    log.exception("web chat: the router failed on a message")
-                    replies = [Reply(text=wording.FALLBACK_REPLY, author="system")]
-                for reply in replies:
-                    await self.send(session_id, reply)
+                await self._answer(inbound)
         finally:
             turn.users -= 1
             if turn.users == 0:
@@ -333,6 +340,17 @@ class WebChat:
                 for room in rooms_of(session_id):
                     await self.sio.leave_room(other, room)
                 del self.visitors[other]
+
+    async def _answer(self, inbound: Inbound) -> None:
+        try:
+            replies = (await self.app[ROUTER].handle(inbound)).replies
+        except Exception:
+            # The router answers crises before anything that can fail;
+            # this is for the rest, so nobody is left without a word.
+            log.exception("web chat: the router failed on a message")
+            replies = [Reply(text=wording.FALLBACK_REPLY, author="system")]
+        for reply in replies:
+            await self.send(inbound.address, reply)
 
     async def send(self, session_id: str, reply: Reply) -> bool:
         """Emit one reply to every page open on this conversation; True if one is connected to this process.

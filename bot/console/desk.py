@@ -224,8 +224,8 @@ async def reply(request: web.Request) -> web.Response:
         return await _tell(
             request,
             conversation["id"],
-            "The text could not be sent (see the gateway log). It is in the transcript; "
-            "try again, or call if they left a number.",
+            "Not sent yet: texting is failing or slow (see the gateway log). It is in the transcript, marked "
+            '"not delivered", and we keep trying for about 20 minutes. Call them if they left a number.',
             "error",
         )
     return await _tell(

@@ -12,6 +12,7 @@ from aiohttp_session import get_session
 
 from bot import local_time
 from bot.console.sessions import CONSOLE_HEADERS, STAFF, csrf_token
+from bot.web_keys import JOURNAL
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -38,10 +39,17 @@ async def render(request: web.Request, template: str, status: int = 200, **conte
             csrf_token=await csrf_token(request),
             path=request.path,
             flashes=flashes,
+            escalation_degraded=escalation_degraded(request),
             **context,
         )
     )
     return web.Response(text=html, content_type="text/html", status=status, headers=CONSOLE_HEADERS)
+
+
+def escalation_degraded(request: web.Request) -> bool:
+    """A crisis is waiting in the gateway's journal for the store: staff cannot see it in the queue yet."""
+    journal = request.config_dict.get(JOURNAL)
+    return bool(journal is not None and journal.escalation_degraded)
 
 
 def template_env(zone: Callable[[], tzinfo]) -> jinja2.Environment:

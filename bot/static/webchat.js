@@ -19,6 +19,8 @@
   var sessionId = readSession();
   var confirmed = false;
   var pending = [];
+  // Sent but not answered yet: sent again, with the same id, if the connection drops first.
+  var unanswered = [];
   var replyTimer = null;
 
   function readSession() {
@@ -122,25 +124,35 @@
     }
   }
 
-  function emitMessage(payload) {
-    socket.emit("user_uttered", { message: payload, session_id: sessionId });
+  function newMessageId() {
+    var bytes = new Uint8Array(12);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function emitMessage(item) {
+    // The id lets the gateway store a resent message once and answer it once.
+    socket.emit("user_uttered", { message: item.payload, session_id: sessionId, message_id: item.id });
+    item.sent = true;
+    unanswered.push(item);
     waitingForReply(true);
   }
 
   function send(shown, payload) {
     removeQuickReplies();
     addMessage("visitor", shown);
+    var item = { shown: shown, payload: payload, id: newMessageId() };
     if (confirmed && socket.connected) {
-      emitMessage(payload);
+      emitMessage(item);
     } else {
-      pending.push({ shown: shown, payload: payload });
+      pending.push(item);
       setStatus("Not connected. Your message will be sent when the connection is back.");
     }
   }
 
   function flushPending() {
     while (pending.length) {
-      emitMessage(pending.shift().payload);
+      emitMessage(pending.shift());
     }
   }
 
@@ -154,8 +166,12 @@
       addMessage(m.author, m.text, m.staff_name, last && !pending.length ? m.quick_replies : null);
     });
     // Typed while offline: not stored yet, sent right after the confirmation.
+    var stored = messages.slice(-20).filter(function (m) { return m.author === "visitor"; }).map(function (m) { return m.text; });
     pending.forEach(function (p) {
-      addMessage("visitor", p.shown);
+      // Sent before the connection dropped and already kept: the history shows it.
+      if (!(p.sent && (stored.indexOf(p.shown) !== -1 || stored.indexOf(p.payload) !== -1))) {
+        addMessage("visitor", p.shown);
+      }
     });
     log.setAttribute("aria-busy", "false");
   }
@@ -229,10 +245,14 @@
       return; // custom payloads: nothing this page shows
     }
     waitingForReply(false);
+    unanswered = [];
     addMessage(meta.author || "bot", text, meta.staff_name, quickReplies);
   });
 
   socket.on("disconnect", function () {
+    // What the gateway may not have answered goes again once it is back, first.
+    pending = unanswered.concat(pending);
+    unanswered = [];
     confirmed = false;
     waitingForReply(false);
     setStatus("Connection lost. Reconnecting…");

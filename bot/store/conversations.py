@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.store import repository as repo
 from bot.store.models import Conversation, Handoff, Message
+from core.handoff import CRISIS
 
 
 def record_visitor_message_with_id(
@@ -39,6 +40,101 @@ def record_visitor_message(
     return recorded[:2] if recorded else None
 
 
+def record_turn(
+    s: Session,
+    channel: str,
+    address: str,
+    text: str,
+    key: str,
+    replies: List["StoredReply"],
+    crisis: Optional[Dict[str, str]] = None,
+    at: Optional[datetime] = None,
+) -> Optional[Dict[str, Any]]:
+    """A whole turn in one transaction: the message, what was answered, and a crisis ticket if it needs one.
+
+    Keyed by the message's channel id, so storing the same turn twice (a journal
+    replayed after a crash, a late write racing its journal entry) is a no-op;
+    a message already stored without its replies gets them. Returns
+    {conversation_id, mode, handoff, acknowledged} for a new turn, None for one already kept. A crisis
+    carries {reason, summary, acknowledgement?}: the acknowledgement is added unless staff hold the conversation.
+    """
+    conversation = repo.get_or_create_conversation(s, channel, address)
+    message = repo.add_message(s, conversation, "visitor", text, channel_message_id=key)
+    if message is None:
+        if not _answered(s, channel, key):
+            _add_replies(s, conversation, replies, at)
+        return None
+    if at is not None:
+        message.created_at = at
+    if conversation.mode == "closed":
+        repo.set_mode(s, conversation, "bot")
+    handoff, acknowledged = None, False
+    if crisis:
+        staff_here = conversation.mode == "human"
+        handoff = repo.open_handoff(s, conversation, crisis["reason"], CRISIS, crisis.get("summary", ""))
+        if conversation.mode == "bot":
+            repo.set_mode(s, conversation, "waiting")
+        # Staff already with the visitor answer in their own words.
+        if crisis.get("acknowledgement") and not staff_here:
+            replies = [*replies, ("system", crisis["acknowledgement"], None, None)]
+            acknowledged = True
+    _add_replies(s, conversation, replies, at)
+    return {
+        "conversation_id": conversation.id,
+        "mode": conversation.mode,
+        "handoff": repo.handoff_as_dict(handoff) if handoff else None,
+        "acknowledged": acknowledged,
+    }
+
+
+def _add_replies(s: Session, conversation: Conversation, replies: List["StoredReply"], at: Optional[datetime]) -> None:
+    for author, text, payload, staff_name in replies:
+        reply = repo.add_message(s, conversation, author, text, payload=payload, staff_name=staff_name)
+        if reply is not None and at is not None:
+            reply.created_at = at
+
+
+def _answered(s: Session, channel: str, key: str) -> bool:
+    """Whether anything was written to the conversation after the message with this channel id."""
+    message = s.execute(
+        select(Message).where(Message.channel == channel, Message.channel_message_id == key)
+    ).scalar_one_or_none()
+    if message is None:
+        return False
+    later = s.execute(
+        select(Message.id).where(Message.conversation_id == message.conversation_id, Message.id > message.id).limit(1)
+    ).first()
+    return later is not None
+
+
+def stored_turn(s: Session, channel: str, key: str) -> Optional[Dict[str, Any]]:
+    """A message already kept under this channel id: its conversation, mode, id, and the replies that followed.
+
+    For a retry: an answered message is answered the same again; one stored but
+    never answered (the gateway died in between) is answered now.
+    """
+    message = s.execute(
+        select(Message).where(Message.channel == channel, Message.channel_message_id == key)
+    ).scalar_one_or_none()
+    if message is None:
+        return None
+    replies = []
+    for later in s.execute(
+        select(Message)
+        .where(Message.conversation_id == message.conversation_id, Message.id > message.id)
+        .order_by(Message.id)
+    ).scalars():
+        if later.author == "visitor":
+            break
+        replies.append(repo.message_as_dict(later))
+    return {
+        "conversation_id": message.conversation_id,
+        "mode": message.conversation.mode,
+        "message_id": message.id,
+        "replies": replies,
+    }
+
+
 def record_reply(
     s: Session,
     conversation_id: str,
@@ -58,6 +154,21 @@ def record_replies(s: Session, conversation_id: str, replies: List[StoredReply])
     conversation = s.get(Conversation, conversation_id)
     for author, text, payload, staff_name in replies:
         repo.add_message(s, conversation, author, text, payload=payload, staff_name=staff_name)
+
+
+def record_staff_text(s: Session, conversation_id: str, staff_name: str, text: str, undelivered: bool) -> int:
+    """A staff message, marked undelivered until its channel takes it; its id."""
+    conversation = s.get(Conversation, conversation_id)
+    message = repo.add_message(s, conversation, "staff", text, staff_name=staff_name)
+    assert message is not None
+    message.undelivered = undelivered
+    return int(message.id)
+
+
+def mark_delivered(s: Session, message_id: int) -> None:
+    message = s.get(Message, message_id)
+    if message is not None:
+        message.undelivered = False
 
 
 def address_of(s: Session, conversation_id: str) -> Optional[Tuple[str, str]]:
@@ -154,6 +265,34 @@ def hand_back(s: Session, conversation_id: str, note: Optional[str] = None, line
     if line:
         repo.add_message(s, conversation, "system", line)
     return True
+
+
+def return_parked(s: Session, reason: str, note: str, line: str) -> List[Tuple[str, str, str]]:
+    """Visitors parked by an outage (an open, unclaimed ticket with `reason`) go back to the assistant.
+
+    A ticket a person claimed, or one raised to another reason (a crisis), stays.
+    Each is resolved with `note` and `line` written to the transcript, in one
+    transaction (two gateways never both do it); returns (conversation id,
+    channel, address) of each, to tell them.
+    """
+    parked = (
+        s.execute(
+            select(Handoff)
+            .where(Handoff.status == "open", Handoff.reason == reason, Handoff.priority != CRISIS)
+            .with_for_update(skip_locked=True)
+        )
+        .scalars()
+        .all()
+    )
+    returned = []
+    for handoff in parked:
+        conversation = handoff.conversation
+        repo.resolve_handoff(s, handoff.id, note)
+        if conversation.mode == "waiting":
+            repo.set_mode(s, conversation, "bot")
+            repo.add_message(s, conversation, "system", line)
+            returned.append((conversation.id, conversation.channel, conversation.address))
+    return returned
 
 
 def transfer(

@@ -22,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.sql import false
 from sqlalchemy.types import TypeDecorator
 
 from core.handoff import PRIORITIES
@@ -130,6 +131,8 @@ class Message(Base):
     # read from Rasa's tracker after the turn; for the dashboard and corrections.
     intent = Column(String(120), nullable=True)
     intent_confidence = Column(Float, nullable=True)
+    # A staff text the channel has not taken yet (retried with backoff); shown as "not delivered" in the console.
+    undelivered = Column(Boolean, nullable=False, default=False, server_default=false())
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
 
     conversation = relationship("Conversation", back_populates="messages")

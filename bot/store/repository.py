@@ -109,6 +109,7 @@ def message_as_dict(m: Message) -> Dict[str, Any]:
         "payload": m.payload,
         "staff_name": m.staff_name,
         "channel_message_id": m.channel_message_id,
+        "undelivered": bool(m.undelivered),
         "created_at": m.created_at,
     }
 

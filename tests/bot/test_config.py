@@ -94,3 +94,22 @@ def test_web_chat_origins_that_are_not_origins_are_refused(value, message):
     with pytest.raises(ConfigError, match="WEB_CHAT_ORIGINS") as err:
         Settings.from_env({"WEB_CHAT_ORIGINS": value})
     assert message in str(err.value)
+
+
+def test_time_outs_are_sized_to_the_channel_and_checked():
+    settings = Settings.from_env({"RASA_TIMEOUT_SECONDS": "8", "SMS_RASA_TIMEOUT_SECONDS": "25"})
+    assert settings.rasa_timeout("web") == settings.rasa_timeout("rest") == 8.0
+    assert settings.rasa_timeout("sms") == 25.0
+    assert settings.sms_reply_seconds == 10.0 and settings.store_wait_seconds == 2.0
+    for name, value in (("SMS_REPLY_SECONDS", "15"), ("STORE_WAIT_SECONDS", "soon"), ("RASA_TIMEOUT_SECONDS", "0")):
+        with pytest.raises(ConfigError, match=name):
+            Settings.from_env({name: value})
+
+
+def test_the_journal_sits_beside_a_sqlite_store_and_under_var_otherwise(tmp_path):
+    beside = Settings.from_env({"DATABASE_URL": f"sqlite:///{tmp_path}/store.db"})
+    assert beside.journal_file == tmp_path / "store.journal.jsonl"
+    elsewhere = Settings.from_env({"DATABASE_URL": "postgresql://u@db.example/helpline"})
+    assert elsewhere.journal_file == REPO_ROOT / "var" / "journal.jsonl"
+    chosen = Settings.from_env({"JOURNAL_FILE": str(tmp_path / "j.jsonl")})
+    assert chosen.journal_file == tmp_path / "j.jsonl"

@@ -10,7 +10,9 @@ from fakes import dead_url
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.web_keys import ROUTER
+from bot.journal import Entry
+from bot.store.database import Database
+from bot.web_keys import JOURNAL, ROUTER
 from core.limits import MAX_MESSAGE_CHARS
 
 TOKEN = "api-token-for-tests"
@@ -145,14 +147,28 @@ async def test_without_a_token_the_api_is_off_and_says_so(client_for, tmp_path, 
 async def test_healthz_reports_each_part(client):
     resp = await client.get("/healthz")
     assert resp.status == 200
-    assert await resp.json() == {"gateway": "ok", "database": "ok", "rasa": "ok", "action_server": "ok"}
+    assert await resp.json() == {
+        "gateway": "ok",
+        "database": "ok",
+        "rasa": "ok",
+        "action_server": "ok",
+        "crisis_escalation": "ok",
+        "journal": {"waiting": 0, "crises": 0},
+    }
 
 
 async def test_healthz_with_rasa_down_still_serves_and_says_what_is_down(client_for, tmp_path):
     client = await client_for(settings_for(tmp_path, dead_url()))
     resp = await client.get("/healthz")
     assert resp.status == 200
-    assert await resp.json() == {"gateway": "ok", "database": "ok", "rasa": "down", "action_server": "down"}
+    body = await resp.json()
+    assert {k: body[k] for k in ("gateway", "database", "rasa", "action_server", "crisis_escalation")} == {
+        "gateway": "ok",
+        "database": "ok",
+        "rasa": "down",
+        "action_server": "down",
+        "crisis_escalation": "ok",
+    }
 
 
 async def test_rest_with_rasa_down_still_answers_a_crisis_first(client_for, tmp_path):
@@ -217,3 +233,47 @@ async def test_rest_refuses_json_nested_too_deep_with_400(client):
     deep = '{"sender": "a", "message": ' + "[" * 100_000 + "]" * 100_000 + "}"
     resp = await client.post("/webhooks/rest/webhook", data=deep, headers={"Content-Type": "application/json"})
     assert resp.status == 400
+
+
+async def test_rest_message_id_makes_a_retry_safe_stored_once_answered_the_same(client, fake_rasa):
+    first = await say(client, "frank", "what is iop", message_id="m-1")
+    again = await say(client, "frank", "what is iop", message_id="m-1")
+    other_sender = await say(client, "gina", "what is iop", message_id="m-1")
+    assert again == first and other_sender[0]["recipient_id"] == "gina"
+    assert [body["sender"] for body in fake_rasa.received].count(fake_rasa.received[0]["sender"]) == 1
+    data = await (await client.get("/api/conversations/by-address/rest/frank", headers=AUTH)).json()
+    assert [m["text"] for m in data["messages"] if m["author"] == "visitor"] == ["what is iop"]
+
+
+@pytest.mark.parametrize("message_id", ["", "has space", "x" * 65, 7])
+async def test_rest_refuses_a_malformed_message_id(client, message_id):
+    resp = await client.post("/webhooks/rest/webhook", json={"sender": "a", "message": "hi", "message_id": message_id})
+    assert resp.status == 400 and "'message_id'" in (await resp.json())["error"]
+
+
+async def test_rest_never_answers_200_for_a_message_nobody_kept(client_for, tmp_path, fake_rasa):
+    not_a_directory = tmp_path / "a-file"
+    not_a_directory.write_text("")
+    down = "postgresql://postgres@" + dead_url().removeprefix("http://") + "/test"
+    settings = settings_for(tmp_path, fake_rasa.url, journal_file=not_a_directory / "journal.jsonl")
+    client = await client_for(settings)
+    # The store goes away after start-up (migrations ran); the journal cannot be written either.
+    client.server.app[ROUTER].db = Database(down)
+    resp = await client.post("/webhooks/rest/webhook", json={"sender": "h", "message": "what is iop"})
+    assert resp.status == 503 and "988" in (await resp.json())["error"]
+    crisis = await client.post("/webhooks/rest/webhook", json={"sender": "h", "message": "i want to kill myself"})
+    assert crisis.status == 200 and "988" in (await crisis.json())[0]["text"]
+    client.server.app[ROUTER].db.dispose()
+
+
+async def test_healthz_says_crisis_escalation_is_degraded_while_a_crisis_waits_in_the_journal(
+    client_for, tmp_path, fake_rasa
+):
+    client = await client_for(settings_for(tmp_path, fake_rasa.url))
+    journal = client.server.app[JOURNAL]
+    await journal.keep(Entry("rest", "i", "help", "gw-1", [], {"reason": "Crisis", "summary": ""}))
+    body = await (await client.get("/healthz")).json()
+    assert body["crisis_escalation"] == "degraded" and body["journal"] == {"waiting": 1, "crises": 1}
+    await journal.replay(client.server.app[ROUTER].store_kept)
+    body = await (await client.get("/healthz")).json()
+    assert body["crisis_escalation"] == "ok" and body["journal"] == {"waiting": 0, "crises": 0}

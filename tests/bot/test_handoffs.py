@@ -78,3 +78,55 @@ async def test_transfer_and_close_each_write_their_line(db, desk, recorder):
     assert lines[2].startswith("Ben has closed this conversation.") and "988" in lines[2]
     assert recorder.delivered[-1][1].text == lines[2]
     assert not await desk.close(cid, "Ben", "again")  # nothing open any more
+
+
+async def staff_messages(db, cid):
+    return [m for m in (await db.run(convo.conversation_transcript, cid))["messages"] if m["author"] == "staff"]
+
+
+async def test_a_staff_text_that_fails_is_marked_undelivered_retried_and_unmarked_when_it_goes(db):
+    import asyncio
+    import time
+
+    attempts = []
+
+    async def twilio_failing_then_hanging_then_ok(address, reply):
+        if reply.author != "staff":
+            return True
+        attempts.append(reply.text)
+        if len(attempts) == 1:
+            raise ConnectionError("Twilio answered 500")
+        if len(attempts) == 2:
+            await asyncio.sleep(1)  # hangs until the deliverer's own time-out
+            raise asyncio.TimeoutError()
+        return True
+
+    deliveries = Deliveries(retry_pauses=(0.05, 0.05, 0.05))
+    deliveries.register("sms", twilio_failing_then_hanging_then_ok, retried=True)
+    recorder = Recorder()
+    events = Events()
+    events.subscribe(recorder.notify)
+    desk = Handoffs(db, deliveries, events, first_attempt_seconds=0.5)
+    cid, handoff_id = await waiting_conversation(db, "+1666")
+    await desk.claim(handoff_id, cid, "dana", "Dana")
+
+    started = time.monotonic()
+    assert await desk.staff_says(cid, "Dana", "Are you still there?") is False
+    assert time.monotonic() - started < 1.5  # the console page does not wait on Twilio
+    [message] = await staff_messages(db, cid)
+    assert message["undelivered"] is True
+    for _ in range(200):
+        if not (await staff_messages(db, cid))[0]["undelivered"]:
+            break
+        await asyncio.sleep(0.05)
+    assert (await staff_messages(db, cid))[0]["undelivered"] is False
+    assert len(attempts) == 3
+    assert (ev.MESSAGE, {"conversation_id": cid}) in recorder.events
+
+
+async def test_a_staff_text_that_goes_at_once_is_never_marked(db, desk, recorder):
+    desk.deliveries.register("sms", recorder.deliver, retried=True)
+    cid, handoff_id = await waiting_conversation(db, "+1777")
+    await desk.claim(handoff_id, cid, "dana", "Dana")
+    assert await desk.staff_says(cid, "Dana", "Hello") is True
+    assert [m["undelivered"] for m in await staff_messages(db, cid)] == [False]

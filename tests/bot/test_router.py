@@ -318,11 +318,13 @@ async def test_waiting_without_a_ticket_goes_back_to_the_assistant(router, fake_
     assert (await transcript(router, cid))["mode"] == "bot"
 
 
-async def test_a_repeated_message_id_is_answered_once(router, fake_rasa):
-    await router.handle(Inbound("sms", "+1555", FAQ, channel_message_id="SM9"))
+async def test_a_repeated_message_id_is_answered_once_and_the_retry_hears_the_same_answer(router, fake_rasa):
+    first = await router.handle(Inbound("sms", "+1555", FAQ, channel_message_id="SM9"))
     again = await router.handle(Inbound("sms", "+1555", FAQ, channel_message_id="SM9"))
-    assert again.duplicate and again.replies == []
+    assert again.duplicate and texts(again.replies) == texts(first.replies) == [f"echo: {FAQ}"]
     assert len(fake_rasa.received) == 1
+    messages = (await transcript(router, first.conversation_id))["messages"]
+    assert [m["author"] for m in messages] == ["visitor", "bot"]
 
 
 async def test_metrics_count_crises_and_handoffs(router):

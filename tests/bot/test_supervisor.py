@@ -91,6 +91,29 @@ async def test_a_child_that_dies_is_restarted(tmp_path):
     assert kid.process.returncode is not None
 
 
+async def test_a_child_that_stops_answering_its_health_check_is_killed_and_restarted(tmp_path):
+    import aiohttp
+
+    kid = child("hung", tmp_path)
+    kid.health_every, kid.unhealthy_after = 0.2, 1.0
+    stop, ready = asyncio.Event(), asyncio.Event()
+
+    async def on_ready():
+        ready.set()
+
+    task = asyncio.create_task(supervise([kid], on_ready=on_ready, stop_event=stop))
+    await asyncio.wait_for(ready.wait(), 30)
+    hung = kid.process
+    os.killpg(hung.pid, signal.SIGSTOP)  # alive, never exits, answers nothing
+    await until(lambda: kid.restarts == 1 and kid.process is not hung)
+    assert hung.returncode == -signal.SIGKILL
+    async with aiohttp.ClientSession() as http:
+        await supervisor.wait_healthy(http, kid)
+    stop.set()
+    await asyncio.wait_for(task, 30)
+    assert kid.process.returncode is not None
+
+
 async def test_a_child_that_cannot_start_stops_the_others_and_says_why(tmp_path):
     ok, broken = child("action server", tmp_path), child("rasa", tmp_path, mode="crash")
     with pytest.raises(RuntimeError) as info:

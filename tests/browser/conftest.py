@@ -248,9 +248,10 @@ class Helpline:
 
 
 class GatewayThread(threading.Thread):
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, port: int = 0):
         super().__init__(name="gateway", daemon=True)
         self.tmp = tmp
+        self.port = port  # 0: any free port; a fixed one lets a test restart the gateway where the page expects it
         self.ready: Future = Future()
         self.loop = asyncio.new_event_loop()
         self.stopping: Optional[asyncio.Event] = None
@@ -299,7 +300,7 @@ class GatewayThread(threading.Thread):
         app.router.add_get("/test/rasa-webchat/index.js", rasa_webchat_bundle)
         runner = web.AppRunner(app, shutdown_timeout=5)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
+        site = web.TCPSite(runner, "127.0.0.1", self.port, reuse_address=True)
         await site.start()
         gateway_url = bound_url(runner)
         for site in (program_site, stranger_site):
@@ -326,9 +327,9 @@ def bound_url(runner: web.AppRunner) -> str:
     return f"http://{host}:{port}"
 
 
-def running_gateway(folder: Path) -> Iterator[Helpline]:
+def running_gateway(folder: Path, port: int = 0) -> Iterator[Helpline]:
     require_browser_tools()
-    thread = GatewayThread(folder)
+    thread = GatewayThread(folder, port)
     thread.start()
     try:
         yield thread.ready.result(30)

@@ -17,7 +17,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator, List, Optional
 
 import pytest
 import requests
@@ -183,3 +183,127 @@ def helpline_without_rasa(helpline) -> Iterator[Helpline]:
         yield Helpline(url, env, env["DATABASE_URL"], dead_rasa, procs, helpline.work)
     finally:
         stop_all(procs)
+
+
+# -- faults (tests/e2e/test_faults.py) ---------------------------------------------------------
+class TcpProxy:
+    """A TCP proxy to a local server that a test can make refuse connections, as a database that went away.
+
+    Its own event loop in a thread; `refuse()` stops listening and cuts every open connection, `accept()`
+    listens again on the same port.
+    """
+
+    def __init__(self, target_port: int):
+        import asyncio
+        import threading
+
+        self.target_port = target_port
+        self.port = free_port()
+        self._loop = asyncio.new_event_loop()
+        self._server = None
+        self._open: List = []
+        threading.Thread(target=self._loop.run_forever, daemon=True, name="tcp-proxy").start()
+        self.accept()
+
+    def _call(self, coroutine):
+        import asyncio
+
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(10)
+
+    def accept(self) -> None:
+        import asyncio
+
+        async def listen():
+            self._server = await asyncio.start_server(self._pipe, "127.0.0.1", self.port, reuse_address=True)
+
+        self._call(listen())
+
+    def refuse(self) -> None:
+        async def close():
+            if self._server is not None:
+                self._server.close()
+                await self._server.wait_closed()
+                self._server = None
+            for writer in self._open:
+                writer.transport.abort()
+            self._open.clear()
+
+        self._call(close())
+
+    async def _pipe(self, reader, writer) -> None:
+        import asyncio
+
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            writer.transport.abort()
+            return
+        self._open += [writer, up_writer]
+
+        async def copy(source, sink):
+            try:
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                sink.transport.abort()
+
+        await asyncio.gather(copy(reader, up_writer), copy(up_reader, writer))
+
+    def close(self) -> None:
+        self.refuse()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+
+@dataclass
+class Gateway:
+    """One more gateway process in front of the suite's Rasa, with its own store, started and stopped by a test."""
+
+    url: str
+    env: Dict[str, str]
+    work: Path
+    name: str
+    proc: Optional[subprocess.Popen] = None
+
+    def start(self) -> "Gateway":
+        self.proc = start(self.name, [sys.executable, "-m", "bot", "serve"], self.env, self.work)
+        wait_until_up(f"{self.url}/healthz", self.proc, self.work / f"{self.name}.log", timeout=120)
+        return self
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            stop_all({"gateway": self.proc})
+
+    def api(self, path: str) -> dict:
+        resp = requests.get(f"{self.url}{path}", headers={"Authorization": f"Bearer {API_TOKEN}"}, timeout=30)
+        resp.raise_for_status()
+        return resp.json()
+
+
+@pytest.fixture
+def extra_gateway(helpline) -> Iterator:
+    """extra_gateway(name, **env) -> a Gateway (not yet started) on its own SQLite store; all stopped afterwards."""
+    made: List[Gateway] = []
+
+    def make(name: str, **env: str) -> Gateway:
+        port = free_port()
+        gateway_env = {
+            **helpline.env,
+            "DATABASE_URL": f"sqlite:///{helpline.work}/{name}.db",
+            "GATEWAY_PORT": str(port),
+            **env,
+        }
+        gateway = Gateway(f"http://127.0.0.1:{port}", gateway_env, helpline.work, name)
+        made.append(gateway)
+        return gateway
+
+    yield make
+    for gateway in made:
+        gateway.stop()

@@ -80,5 +80,7 @@ def test_health_reports_rasa_down_on_the_second_gateway(helpline, helpline_witho
         "database": "ok",
         "rasa": "ok",
         "action_server": "ok",
+        "crisis_escalation": "ok",
+        "journal": {"waiting": 0, "crises": 0},
     }
     assert requests.get(f"{helpline_without_rasa.url}/healthz", timeout=10).json()["rasa"] == "down"

@@ -8,8 +8,11 @@ contract (crisis reply first, one turn per message id).
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
+import sqlite3
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -88,10 +91,12 @@ class FakeTwilio:
 class FakeRasa:
     received: List[str] = field(default_factory=list)
     url: str = ""
+    delay: float = 0.0  # a slow or hung Rasa
 
     async def webhook(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.received.append(body["message"])
+        await asyncio.sleep(self.delay)
         replies = SCRIPT.get(body["message"], [{"text": DEFAULT_ANSWER}])
         return web.json_response([{"recipient_id": body["sender"], **r} for r in replies])
 
@@ -506,7 +511,9 @@ async def test_when_our_side_fails_the_visitor_still_gets_the_phone_and_crisis_l
         raise RuntimeError("database is down")
 
     monkeypatch.setattr(sms_store, "sms_state", broken)
-    assert await helpline.text("hello") == [wording.trouble_reply(CONTACT)]
+    monkeypatch.setattr(convo, "record_visitor_message_with_id", broken)
+    [reply] = await helpline.text("hello")
+    assert CONTACT.phone in reply and "911" in reply and "988" in reply
 
 
 # -- buttons -------------------------------------------------------------------------------
@@ -660,4 +667,45 @@ async def test_a_counsellor_answers_a_texter_from_the_console_and_stop_is_respec
         assert len(line.twilio.sent) == before
     finally:
         SCRIPT.pop("can i talk to a person", None)
+        await stop(line)
+
+
+# -- within Twilio's window, whatever stalls --------------------------------------------
+async def test_a_slow_assistant_still_gets_twiml_in_time_and_its_answer_follows_by_rest(tmp_path, twilio, rasa):
+    rasa.delay = 2.0
+    line = await start(tmp_path, twilio, rasa, "real", SMS_REPLY_SECONDS="0.5", SMS_RASA_TIMEOUT_SECONDS="5")
+    try:
+        started = time.monotonic()
+        assert await line.text("hello") == []
+        assert time.monotonic() - started < 1.5
+        for _ in range(60):
+            if twilio.sent:
+                break
+            await asyncio.sleep(0.1)
+        assert [m["Body"] for m in twilio.sent] == [DEFAULT_ANSWER] and twilio.sent[0]["To"] == VISITOR
+    finally:
+        rasa.delay = 0.0
+        await stop(line)
+
+
+async def test_a_crisis_text_under_a_held_write_lock_gets_the_crisis_lines_in_the_twiml(tmp_path, twilio, rasa):
+    line = await start(tmp_path, twilio, rasa, "real")
+    holder = sqlite3.connect(tmp_path / "helpline.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        texts = await line.text("I want to kill myself")
+        assert time.monotonic() - started < 3
+        assert "988" in texts[0] and "911" in texts[0]
+        holder.execute("ROLLBACK")
+        for _ in range(100):
+            data = await line.transcript()
+            if data and await line.db.run(convo.handoffs_of, data["id"]):
+                break
+            await asyncio.sleep(0.1)
+        [ticket] = await line.db.run(convo.handoffs_of, data["id"])
+        assert ticket["priority"] == "crisis"
+        assert [m["text"] for m in data["messages"] if m["author"] == "visitor"] == ["I want to kill myself"]
+    finally:
+        holder.close()
         await stop(line)

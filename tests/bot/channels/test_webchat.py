@@ -23,8 +23,9 @@ from bot.channels.embed import OriginPolicy
 from bot.channels.web_sessions import SessionIds
 from bot.delivery import Deliveries
 from bot.metrics import Metrics
-from bot.turn import Inbound, Outcome, Reply
+from bot.turn import Inbound, Outcome, Reply, client_message_key
 from bot.web_keys import DELIVERIES, METRICS, ROUTER
+from core import safety
 from core.wording import Contact
 
 CRISIS_TEXT = "I want to kill myself"
@@ -47,6 +48,9 @@ class StandInRouter:
 
     def contact(self) -> Contact:
         return Contact("Test IOP", "(555) 010-0100", "weekdays 9 to 5")
+
+    def assess(self, channel: str, address: str, text: str) -> safety.Assessment:
+        return safety.assess(text)
 
     async def handle(self, msg: Inbound) -> Outcome:
         self.received.append(msg)
@@ -453,6 +457,31 @@ async def test_replies_keep_the_order_of_the_messages(gateway):
         await v.say("fast", session_id)
         assert await v.bot_messages(2) == [{"text": "echo: slow"}, {"text": "echo: fast"}]
     assert app[webchat.WEBCHAT]._turns == {}
+
+
+async def test_a_crisis_does_not_wait_behind_a_slow_turn_of_the_same_conversation(gateway):
+    app, _ = gateway
+    app[ROUTER].delay["slow"] = 2.0
+    async with Visitor(gateway) as v:
+        session_id = await v.start()
+        await v.say("slow", session_id)
+        await asyncio.sleep(0.1)
+        await v.say(CRISIS_TEXT, session_id)
+        first = await v.bot_messages(1)
+    assert first == [{"text": CRISIS_REPLY}]
+
+
+async def test_a_client_message_id_reaches_the_router_scoped_to_the_session(gateway):
+    app, _ = gateway
+    async with Visitor(gateway) as v:
+        session_id = await v.start()
+        await v.sio.emit("user_uttered", {"message": "hello", "session_id": session_id, "message_id": "m-1"})
+        await v.bot_messages(1)
+        await v.sio.emit("user_uttered", {"message": "again", "session_id": session_id, "message_id": "not ok!"})
+        await v.bot_messages(1)
+    first, second = app[ROUTER].received
+    assert first.channel_message_id == client_message_key(session_id, "m-1")
+    assert second.channel_message_id is None
 
 
 async def test_a_router_failure_still_answers_with_the_crisis_lines(gateway):
