@@ -399,3 +399,9 @@ def axe_violations() -> Callable[[Any], List[Dict[str, Any]]]:
 @pytest.fixture
 def staff_says(helpline) -> Callable[[str, str, str], bool]:
     return helpline.deliver_staff_reply
+
+
+@pytest.fixture
+def gateway_thread() -> Callable[..., "GatewayThread"]:
+    """The in-process gateway, for a test that stops and starts one (test modules cannot import conftest)."""
+    return GatewayThread

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from conftest import GatewayThread, Helpline
 from playwright.sync_api import Page, expect
 from test_page import messages, open_chat, send
 
@@ -15,14 +14,15 @@ from test_page import messages, open_chat, send
 class Restartable:
     """A gateway on a fixed port and store, so a new process-like start is where the page expects it."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, gateway_thread):
+        self.gateway_thread = gateway_thread
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.folder = folder
-        self.thread = GatewayThread(folder, self.port)
+        self.thread = gateway_thread(folder, self.port)
         self.thread.start()
-        self.helpline: Helpline = self.thread.ready.result(30)
+        self.helpline = self.thread.ready.result(30)
 
     @property
     def url(self) -> str:
@@ -32,14 +32,14 @@ class Restartable:
         self.thread.stop()
 
     def start(self) -> None:
-        self.thread = GatewayThread(self.folder, self.port)
+        self.thread = self.gateway_thread(self.folder, self.port)
         self.thread.start()
         self.helpline = self.thread.ready.result(30)
 
 
 @pytest.fixture
-def gateway(tmp_path) -> Iterator[Restartable]:
-    restartable = Restartable(tmp_path)
+def gateway(tmp_path, gateway_thread) -> Iterator[Restartable]:
+    restartable = Restartable(tmp_path, gateway_thread)
     yield restartable
     restartable.stop()
 

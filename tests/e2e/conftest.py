@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,11 +21,11 @@ from typing import Dict, Iterator, List, Optional
 import pytest
 import requests
 from cryptography.fernet import Fernet
+from e2e_support import API_TOKEN, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "helpline.tar.gz"
 TRAINING = [ROOT / "config.yml", ROOT / "domain.yml", *sorted((ROOT / "data").glob("*.yml"))]
-API_TOKEN = "e2e-api-token"
 # The suite speaks for many visitors from one address, as an integration does: it holds the REST token.
 REST_TOKEN = "e2e-rest-token"
 ADMIN = ("e2e-admin", "an e2e admin passphrase")
@@ -40,12 +39,6 @@ def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if Path(str(item.fspath)).parent == Path(__file__).parent:
             item.add_marker(pytest.mark.e2e)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ensure_model() -> None:
@@ -186,77 +179,6 @@ def helpline_without_rasa(helpline) -> Iterator[Helpline]:
 
 
 # -- faults (tests/e2e/test_faults.py) ---------------------------------------------------------
-class TcpProxy:
-    """A TCP proxy to a local server that a test can make refuse connections, as a database that went away.
-
-    Its own event loop in a thread; `refuse()` stops listening and cuts every open connection, `accept()`
-    listens again on the same port.
-    """
-
-    def __init__(self, target_port: int):
-        import asyncio
-        import threading
-
-        self.target_port = target_port
-        self.port = free_port()
-        self._loop = asyncio.new_event_loop()
-        self._server = None
-        self._open: List = []
-        threading.Thread(target=self._loop.run_forever, daemon=True, name="tcp-proxy").start()
-        self.accept()
-
-    def _call(self, coroutine):
-        import asyncio
-
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(10)
-
-    def accept(self) -> None:
-        import asyncio
-
-        async def listen():
-            self._server = await asyncio.start_server(self._pipe, "127.0.0.1", self.port, reuse_address=True)
-
-        self._call(listen())
-
-    def refuse(self) -> None:
-        async def close():
-            if self._server is not None:
-                self._server.close()
-                await self._server.wait_closed()
-                self._server = None
-            for writer in self._open:
-                writer.transport.abort()
-            self._open.clear()
-
-        self._call(close())
-
-    async def _pipe(self, reader, writer) -> None:
-        import asyncio
-
-        try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        except OSError:
-            writer.transport.abort()
-            return
-        self._open += [writer, up_writer]
-
-        async def copy(source, sink):
-            try:
-                while data := await source.read(65536):
-                    sink.write(data)
-                    await sink.drain()
-            except (ConnectionError, OSError):
-                pass
-            finally:
-                sink.transport.abort()
-
-        await asyncio.gather(copy(reader, up_writer), copy(up_reader, writer))
-
-    def close(self) -> None:
-        self.refuse()
-        self._loop.call_soon_threadsafe(self._loop.stop)
-
-
 @dataclass
 class Gateway:
     """One more gateway process in front of the suite's Rasa, with its own store, started and stopped by a test."""

@@ -22,7 +22,7 @@ from typing import Callable, List, Optional, Tuple
 
 import pytest
 import requests
-from conftest import API_TOKEN, TcpProxy
+from e2e_support import API_TOKEN, TcpProxy
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from test_channels_on_real_rasa import WebVisitor, text_message, twiml_texts
