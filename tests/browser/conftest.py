@@ -290,7 +290,8 @@ class GatewayThread(threading.Thread):
                 "RASA_URL": rasa_url,
                 "ACTION_SERVER_URL": rasa_url,
                 "BOT_API_TOKEN": API_TOKEN,
-                "CONSOLE_SECRET_KEY": Fernet.generate_key().decode(),
+                # One key per store, so a gateway restarted on it still knows the sessions it signed.
+                "CONSOLE_SECRET_KEY": console_key(self.tmp),
                 "RASA_TOKEN": "rasa-token",
                 "WEB_CHAT_ORIGINS": site_url,
             }
@@ -320,6 +321,13 @@ class GatewayThread(threading.Thread):
         if self.stopping is not None:
             self.loop.call_soon_threadsafe(self.stopping.set)
         self.join(15)
+
+
+def console_key(folder: Path) -> str:
+    path = folder / "console-secret.key"
+    if not path.exists():
+        path.write_text(Fernet.generate_key().decode())
+    return path.read_text()
 
 
 def bound_url(runner: web.AppRunner) -> str:

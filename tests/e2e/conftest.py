@@ -21,13 +21,11 @@ from typing import Dict, Iterator, List, Optional
 import pytest
 import requests
 from cryptography.fernet import Fernet
-from e2e_support import API_TOKEN, free_port
+from e2e_support import API_TOKEN, REST_TOKEN, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "helpline.tar.gz"
 TRAINING = [ROOT / "config.yml", ROOT / "domain.yml", *sorted((ROOT / "data").glob("*.yml"))]
-# The suite speaks for many visitors from one address, as an integration does: it holds the REST token.
-REST_TOKEN = "e2e-rest-token"
 ADMIN = ("e2e-admin", "an e2e admin passphrase")
 
 

@@ -10,6 +10,8 @@ from typing import List
 
 # The gateway's API token in every end-to-end run.
 API_TOKEN = "e2e-api-token"
+# The suite speaks for many visitors from one address, as an integration does: it holds the REST token.
+REST_TOKEN = "e2e-rest-token"
 
 
 def free_port() -> int:

@@ -22,7 +22,7 @@ from typing import Callable, List, Optional, Tuple
 
 import pytest
 import requests
-from e2e_support import API_TOKEN, TcpProxy
+from e2e_support import API_TOKEN, REST_TOKEN, TcpProxy
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from test_channels_on_real_rasa import WebVisitor, text_message, twiml_texts
@@ -57,7 +57,8 @@ def rest(url: str, sender: str, text: str, message_id: Optional[str] = None) -> 
     body = {"sender": sender, "message": text}
     if message_id:
         body["message_id"] = message_id
-    return requests.post(f"{url}/webhooks/rest/webhook", json=body, timeout=60)
+    auth = {"Authorization": f"Bearer {REST_TOKEN}"}
+    return requests.post(f"{url}/webhooks/rest/webhook", json=body, headers=auth, timeout=60)
 
 
 def api(url: str, path: str) -> dict:
