@@ -71,7 +71,8 @@ def children(settings: Settings, rasa_token: str, log_dir: Path):
             argv=[
                 py,
                 "-m",
-                "rasa",
+                # Rasa's own command line with our patches applied first (rasa_patched/validator.py says why).
+                "rasa_patched",
                 "run",
                 "--enable-api",
                 "--auth-token",
