@@ -30,6 +30,7 @@ from bot.metrics import Metrics
 from bot.rasa_client import RasaClient
 from bot.router import Router
 from bot.store.database import Database
+from bot.store.rasa_events import TrackerEvents
 from bot.web_keys import (
     DB,
     DELIVERIES,
@@ -71,8 +72,15 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
     events.subscribe(feed.notify)
     app[DB], app[HTTP], app[EVENTS], app[LIVE] = db, http, events, feed
     app[RASA] = RasaClient(http, settings.rasa_url, token=settings.rasa_token)
+    tracker_events = TrackerEvents(settings.tracker_store_url)
     app[ROUTER] = Router(
-        db, app[RASA], contact=lambda: contact, staff_online=feed.staff_online, events=events, metrics=app[METRICS]
+        db,
+        app[RASA],
+        contact=lambda: contact,
+        staff_online=feed.staff_online,
+        events=events,
+        metrics=app[METRICS],
+        tracker_events=tracker_events,
     )
     app[HANDOFFS] = Handoffs(db, app[DELIVERIES], events)
     feed_task = asyncio.create_task(feed.run(), name="console-live-feed")
@@ -80,6 +88,7 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
     feed_task.cancel()
     await asyncio.gather(feed_task, return_exceptions=True)
     await http.close()
+    tracker_events.dispose()
     db.dispose()
 
 
