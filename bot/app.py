@@ -71,7 +71,7 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
     # The live feed hears of every change, and tells visitors whether staff are here.
     events.subscribe(feed.notify)
     app[DB], app[HTTP], app[EVENTS], app[LIVE] = db, http, events, feed
-    app[RASA] = RasaClient(http, settings.rasa_url, token=settings.rasa_token)
+    app[RASA] = RasaClient(http, settings.rasa_url, token=settings.rasa_token, replicas=settings.rasa_replicas)
     tracker_events = TrackerEvents(settings.tracker_store_url)
     app[ROUTER] = Router(
         db,

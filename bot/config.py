@@ -64,6 +64,9 @@ class Settings:
     corrections_file: Path = VAR_DIR / "nlu_corrections.yml"
     # Reverse proxies whose X-Forwarded-For is believed (for sign-in throttling and the audit log).
     trusted_proxies: Tuple[Network, ...] = ()
+    # More Rasa processes sharing one tracker store and lock store: each conversation sticks to one of
+    # rasa_url and these, and moves to the next when that one cannot be reached.
+    rasa_replicas: Tuple[str, ...] = ()
 
     @property
     def secure_cookies(self) -> bool:
@@ -106,6 +109,9 @@ class Settings:
             console_admin_password=get("CONSOLE_ADMIN_PASSWORD"),
             corrections_file=repo_path(get("CORRECTIONS_FILE") or str(VAR_DIR / "nlu_corrections.yml")),
             trusted_proxies=networks("TRUSTED_PROXIES", get("TRUSTED_PROXIES") or ""),
+            rasa_replicas=tuple(
+                http_url("RASA_REPLICAS", u.strip()) for u in (get("RASA_REPLICAS") or "").split(",") if u.strip()
+            ),
         )
 
 

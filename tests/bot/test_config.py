@@ -60,3 +60,21 @@ def test_bad_values_are_named_in_the_error(name, value, message):
     with pytest.raises(ConfigError, match=message) as info:
         Settings.from_env({name: value})
     assert name in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value, replicas",
+    [
+        (None, ()),
+        ("http://10.0.0.2:5005", ("http://10.0.0.2:5005",)),
+        (" http://10.0.0.2:5005 , http://10.0.0.3:5005,", ("http://10.0.0.2:5005", "http://10.0.0.3:5005")),
+    ],
+)
+def test_more_rasa_processes(value, replicas):
+    settings = Settings.from_env({"RASA_REPLICAS": value} if value else {})
+    assert settings.rasa_replicas == replicas
+
+
+def test_a_bad_rasa_replica_is_named():
+    with pytest.raises(ConfigError, match="RASA_REPLICAS"):
+        Settings.from_env({"RASA_REPLICAS": "http://10.0.0.2:5005,not a url"})
