@@ -1,0 +1,231 @@
+"""More than one Rasa: two Rasa processes on one PostgreSQL tracker store and a Redis lock store, two gateways on
+one PostgreSQL transcript store, each conversation kept on one Rasa and moved when that one goes down.
+
+Needs this machine's PostgreSQL (HELPLINE_TEST_POSTGRES_URL) and Redis (HELPLINE_TEST_REDIS, host:port): when
+either is missing the test fails and says which. Starts its own processes on free ports (two Rasa models: slow).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import sys
+from pathlib import Path
+from typing import Dict, Iterator
+
+import pytest
+import requests
+from cryptography.fernet import Fernet
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+from bot.cli import MODEL
+from bot.rasa_client import sticky_order
+
+ROOT = Path(__file__).resolve().parents[2]
+API_TOKEN = "scale-out-api-token"
+ADMIN = ("scale-admin", "a scale-out admin passphrase")
+POSTGRES_URL = os.environ.get("HELPLINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("HELPLINE_TEST_REDIS", "127.0.0.1:6379")
+RASA_TOKEN = "scale-out-rasa-token"
+
+
+def helpers():
+    """The e2e suite's own process helpers (its conftest is not importable by name beside the others)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("e2e_conftest", Path(__file__).with_name("conftest.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def needs(what: str, check) -> None:
+    try:
+        check()
+    except Exception as exc:
+        pytest.fail(f"The scale-out test needs {what}, and it is not reachable here: {exc}", pytrace=False)
+
+
+def redis_up() -> None:
+    host, _, port = REDIS.partition(":")
+    with socket.create_connection((host, int(port or 6379)), timeout=3) as s:
+        s.sendall(b"PING\r\n")
+        if not s.recv(16).startswith(b"+PONG"):
+            raise RuntimeError("no PONG")
+
+
+def databases(admin, names) -> Dict[str, str]:
+    with admin.connect() as c:
+        for name in names:
+            c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    return {n: make_url(POSTGRES_URL).set(database=n).render_as_string(hide_password=False) for n in names}
+
+
+class Cluster:
+    def __init__(self, gateways, rasas, procs, stop_all):
+        self.gateways, self.rasas, self.procs, self.stop_all = gateways, rasas, procs, stop_all
+
+    def say(self, gateway: int, sender: str, text: str):
+        resp = requests.post(
+            f"{self.gateways[gateway]}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=90
+        )
+        resp.raise_for_status()
+        return resp.json()
+
+    def conversation_id(self, gateway: int, sender: str) -> str:
+        resp = requests.get(
+            f"{self.gateways[gateway]}/api/conversations/by-address/rest/{sender}",
+            headers={"Authorization": f"Bearer {API_TOKEN}"},
+            timeout=10,
+        )
+        resp.raise_for_status()
+        return resp.json()["id"]
+
+    def transcript(self, gateway: int, conversation_id: str):
+        resp = requests.get(
+            f"{self.gateways[gateway]}/api/conversations/{conversation_id}",
+            headers={"Authorization": f"Bearer {API_TOKEN}"},
+            timeout=10,
+        )
+        resp.raise_for_status()
+        return resp.json()
+
+    def tracker(self, rasa: int, conversation_id: str):
+        resp = requests.get(
+            f"{self.rasas[rasa]}/conversations/{conversation_id}/tracker", params={"token": RASA_TOKEN}, timeout=30
+        )
+        resp.raise_for_status()
+        return resp.json()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory) -> Iterator[Cluster]:
+    admin = create_engine(POSTGRES_URL, future=True, isolation_level="AUTOCOMMIT")
+    needs(f"PostgreSQL at {make_url(POSTGRES_URL)!r}", lambda: admin.connect().close())
+    needs(f"Redis at {REDIS}", redis_up)
+    e2e = helpers()
+    free_port, start, stop_all, wait_until_up = e2e.free_port, e2e.start, e2e.stop_all, e2e.wait_until_up
+    e2e.ensure_model()
+    tag = secrets.token_hex(4)
+    urls = databases(admin, [f"scaleout_{tag}_transcripts", f"scaleout_{tag}_trackers"])
+    transcripts, trackers = urls[f"scaleout_{tag}_transcripts"], urls[f"scaleout_{tag}_trackers"]
+    work = tmp_path_factory.mktemp("scale-out")
+    host, _, port = REDIS.partition(":")
+    actions_port = free_port()
+    rasa_ports = [free_port(), free_port()]
+    gateway_ports = [free_port(), free_port()]
+    common = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    procs = {}
+    console_key = Fernet.generate_key().decode()
+    try:
+        procs["actions"] = start(
+            "actions",
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+            {**common, "SANIC_HOST": "127.0.0.1"},
+            work,
+        )
+        rasa_env = {
+            **common,
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+            "TRACKER_STORE_URL": trackers,
+            "LOCK_STORE_HOST": host,
+            "LOCK_STORE_PORT": port or "6379",
+            "LOCK_STORE_DB": "1",
+            "LOCK_STORE_PREFIX": f"scaleout{tag}",
+        }
+        for n, rasa_port in enumerate(rasa_ports):
+            procs[f"rasa{n}"] = start(
+                f"rasa{n}",
+                [
+                    sys.executable,
+                    "-m",
+                    "rasa_patched",
+                    "run",
+                    "--enable-api",
+                    "--auth-token",
+                    RASA_TOKEN,
+                    "--interface",
+                    "127.0.0.1",
+                    "--port",
+                    str(rasa_port),
+                    "--model",
+                    str(MODEL),
+                    "--endpoints",
+                    str(ROOT / "deploy" / "scale-out" / "endpoints.yml"),
+                    "--credentials",
+                    str(ROOT / "credentials.yml"),
+                ],
+                rasa_env,
+                work,
+            )
+        wait_until_up(f"http://127.0.0.1:{actions_port}/health", procs["actions"], work / "actions.log")
+        for n, rasa_port in enumerate(rasa_ports):
+            wait_until_up(f"http://127.0.0.1:{rasa_port}/", procs[f"rasa{n}"], work / f"rasa{n}.log", timeout=900)
+        rasas = [f"http://127.0.0.1:{p}" for p in rasa_ports]
+        for n, gateway_port in enumerate(gateway_ports):
+            env = {
+                **common,
+                "DATABASE_URL": transcripts,
+                "TRACKER_STORE_URL": trackers,
+                "RASA_URL": rasas[0],
+                "RASA_REPLICAS": rasas[1],
+                "RASA_TOKEN": RASA_TOKEN,
+                "ACTION_SERVER_URL": f"http://127.0.0.1:{actions_port}",
+                "GATEWAY_HOST": "127.0.0.1",
+                "GATEWAY_PORT": str(gateway_port),
+                "BOT_API_TOKEN": API_TOKEN,
+                "CONSOLE_SECRET_KEY": console_key,
+                "CONSOLE_ADMIN_USERNAME": ADMIN[0],
+                "CONSOLE_ADMIN_PASSWORD": ADMIN[1],
+            }
+            procs[f"gateway{n}"] = start(f"gateway{n}", [sys.executable, "-m", "bot", "serve"], env, work)
+            wait_until_up(f"http://127.0.0.1:{gateway_port}/healthz", procs[f"gateway{n}"], work / f"gateway{n}.log")
+        yield Cluster([f"http://127.0.0.1:{p}" for p in gateway_ports], rasas, procs, stop_all)
+    finally:
+        stop_all(procs)
+        with admin.connect() as c:
+            for name in urls:
+                c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def test_one_conversation_through_both_gateways_is_one_transcript_and_one_tracker(cluster):
+    sender = f"scale-{secrets.token_hex(4)}"
+    assert "sliding scale" in " ".join(r.get("text", "") for r in cluster.say(0, sender, "how much does it cost"))
+    assert cluster.say(1, sender, "do you take insurance")
+    cid = cluster.conversation_id(1, sender)
+    assert cid == cluster.conversation_id(0, sender)
+    visitor = [m["text"] for m in cluster.transcript(0, cid)["messages"] if m["author"] == "visitor"]
+    assert visitor == ["how much does it cost", "do you take insurance"]
+    # Either Rasa reads the same tracker: both messages, whichever process answered.
+    for rasa in (0, 1):
+        texts = [e.get("text") for e in cluster.tracker(rasa, cid)["events"] if e.get("event") == "user"]
+        assert texts == ["how much does it cost", "do you take insurance"]
+
+
+def test_when_a_conversations_rasa_goes_down_the_other_carries_on_where_it_was(cluster):
+    sender = f"scale-{secrets.token_hex(4)}"
+    cluster.say(0, sender, "which kind of program would fit me")
+    cid = cluster.conversation_id(0, sender)
+    asked = cluster.tracker(0, cid)["slots"].get("requested_slot")
+    assert asked, "the screen asked its first question"
+    own = sticky_order(cid, 2)[0]
+    cluster.stop_all({"down": cluster.procs.pop(f"rasa{own}")})
+    replies = cluster.say(1, sender, "me")
+    assert replies and not any("trouble right now" in (r.get("text") or "") for r in replies)
+    other = 1 - own
+    tracker = cluster.tracker(other, cid)
+    assert [e.get("text") for e in tracker["events"] if e.get("event") == "user"][-2:] == [
+        "which kind of program would fit me",
+        "me",
+    ]
+    assert tracker["slots"].get("requested_slot") != asked  # the screen moved on: same tracker, other process
