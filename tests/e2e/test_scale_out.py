@@ -37,6 +37,7 @@ def helpers():
 
     spec = importlib.util.spec_from_file_location("e2e_conftest", Path(__file__).with_name("conftest.py"))
     module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("e2e_conftest", module)  # its dataclass looks its module up
     spec.loader.exec_module(module)
     return module
 
