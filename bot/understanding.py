@@ -67,7 +67,10 @@ async def latest_message(
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.warning("could not read Rasa's tracker store; asking Rasa instead: %s", exc)
+            # Said once: a gateway whose Rasa keeps its trackers elsewhere would say it every turn.
+            level = logging.DEBUG if tracker_events.failed_before else logging.WARNING
+            tracker_events.failed_before = True
+            log.log(level, "could not read Rasa's tracker store; asking Rasa's API instead: %s", exc)
             stored = None
         if stored is not None:
             return stored

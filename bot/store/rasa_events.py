@@ -60,6 +60,7 @@ class TrackerEvents:
 
     def __init__(self, url: str, threads: int = 2):
         self.engine = make_reader(url, pool_size=threads)
+        self.failed_before = False
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="rasa-events")
 
     async def latest_message(self, sender: str) -> Optional[Dict[str, Any]]:

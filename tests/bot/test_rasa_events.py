@@ -117,7 +117,7 @@ async def test_the_capture_reads_rasas_rows_without_asking_rasa(db, http, fake_r
     assert message_intent(db, mid) == ("faq/cost", 0.8)
 
 
-async def test_without_rasas_rows_the_capture_asks_rasa(db, http, fake_rasa, tmp_path):
+async def test_without_rasas_rows_the_capture_asks_rasa(db, http, fake_rasa, tmp_path, caplog):
     from bot.rasa_client import RasaClient
     from bot.store import conversations as convo
 
@@ -128,9 +128,11 @@ async def test_without_rasas_rows_the_capture_asks_rasa(db, http, fake_rasa, tmp
     try:
         rasa = RasaClient(http, fake_rasa.url, token=fake_rasa.token, timeout=5)
         assert await understanding.capture(db, rasa, cid, mid, "hello", tracker_events=reader) == "greet"
+        await understanding.capture(db, rasa, cid, mid, "hello", tracker_events=reader)
     finally:
         reader.dispose()
-    assert len(fake_rasa.tracker_requests) == 1
+    assert len(fake_rasa.tracker_requests) == 2
+    assert caplog.text.count("could not read Rasa's tracker store") == 1  # said once, not every turn
     assert message_intent(db, mid) == ("greet", 0.9)
 
 
