@@ -30,6 +30,7 @@ from bot.metrics import Metrics
 from bot.rasa_client import RasaClient
 from bot.router import Router
 from bot.store.database import Database
+from bot.store.notices import ChangeNotices
 from bot.store.rasa_events import TrackerEvents
 from bot.web_keys import (
     DB,
@@ -70,6 +71,10 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
     feed = LiveFeed(db)
     # The live feed hears of every change, and tells visitors whether staff are here.
     events.subscribe(feed.notify)
+    # Other gateways on the same PostgreSQL database hear of them too, and we of theirs.
+    notices = ChangeNotices(settings.database_url)
+    events.subscribe(notices.publish)
+    notices.start(feed.notify)
     app[DB], app[HTTP], app[EVENTS], app[LIVE] = db, http, events, feed
     app[RASA] = RasaClient(http, settings.rasa_url, token=settings.rasa_token, replicas=settings.rasa_replicas)
     tracker_events = TrackerEvents(settings.tracker_store_url)
@@ -87,6 +92,7 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
     yield
     feed_task.cancel()
     await asyncio.gather(feed_task, return_exceptions=True)
+    await notices.stop()
     await http.close()
     tracker_events.dispose()
     db.dispose()
