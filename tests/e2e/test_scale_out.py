@@ -1,18 +1,24 @@
 """More than one Rasa: two Rasa processes on one PostgreSQL tracker store and a Redis lock store, two gateways on
-one PostgreSQL transcript store, each conversation kept on one Rasa and moved when that one goes down.
+one PostgreSQL transcript store, each conversation kept on one Rasa and moved when that one goes down, and
+Debian's nginx in front with the repository's config (deploy/nginx/helpline.conf).
 
-Needs this machine's PostgreSQL (HELPLINE_TEST_POSTGRES_URL) and Redis (HELPLINE_TEST_REDIS, host:port): when
-either is missing the test fails and says which. Starts its own processes on free ports (two Rasa models: slow).
+Needs this machine's PostgreSQL (HELPLINE_TEST_POSTGRES_URL), Redis (HELPLINE_TEST_REDIS, host:port) and
+nginx: when one is missing the test fails and says which. Starts its own processes on free ports (two Rasa
+models: slow).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import shutil
 import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
-from typing import Dict, Iterator
+from typing import Dict, Iterator, Tuple
 
 import pytest
 import requests
@@ -65,8 +71,9 @@ def databases(admin, names) -> Dict[str, str]:
 
 
 class Cluster:
-    def __init__(self, gateways, rasas, procs, stop_all):
-        self.gateways, self.rasas, self.procs, self.stop_all = gateways, rasas, procs, stop_all
+    def __init__(self, gateways, rasas, procs, stop_all, free_port):
+        self.gateways, self.rasas, self.procs = gateways, rasas, procs
+        self.stop_all, self.free_port = stop_all, free_port
 
     def say(self, gateway: int, sender: str, text: str):
         resp = requests.post(
@@ -190,7 +197,7 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
             }
             procs[f"gateway{n}"] = start(f"gateway{n}", [sys.executable, "-m", "bot", "serve"], env, work)
             wait_until_up(f"http://127.0.0.1:{gateway_port}/healthz", procs[f"gateway{n}"], work / f"gateway{n}.log")
-        yield Cluster([f"http://127.0.0.1:{p}" for p in gateway_ports], rasas, procs, stop_all)
+        yield Cluster([f"http://127.0.0.1:{p}" for p in gateway_ports], rasas, procs, stop_all, free_port)
     finally:
         stop_all(procs)
         with admin.connect() as c:
@@ -230,3 +237,120 @@ def test_when_a_conversations_rasa_goes_down_the_other_carries_on_where_it_was(c
         "me",
     ]
     assert tracker["slots"].get("requested_slot") != asked  # the screen moved on: same tracker, other process
+
+
+# -- one address in front: the repository's nginx config, TLS and all ---------------------------
+
+
+def self_signed(work: Path) -> Tuple[Path, Path]:
+    from datetime import datetime, timedelta, timezone
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "help.example.org")])
+    now = datetime.now(timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = work / "cert.pem", work / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+def nginx_config(work: Path, gateways, http_port: int, tls_port: int) -> Path:
+    """deploy/nginx/helpline.conf as shipped, pointed at the test's gateways, ports and certificate."""
+    cert, key = self_signed(work)
+    site = (ROOT / "deploy" / "nginx" / "helpline.conf").read_text(encoding="utf-8")
+    site = site.replace("    server 127.0.0.1:8080;\n", "".join(f"    server {g.split('//')[1]};\n" for g in gateways))
+    site = re.sub(r"^\s*listen \[::\].*\n", "", site, flags=re.M)  # the test machine may have no IPv6
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{tls_port} ssl http2;")
+    site = site.replace("/etc/letsencrypt/live/help.example.org/fullchain.pem", str(cert))
+    site = site.replace("/etc/letsencrypt/live/help.example.org/privkey.pem", str(key))
+    temp = work / "nginx-temp"
+    temp.mkdir(exist_ok=True)
+    main = f"""
+daemon off;
+master_process off;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log warn;
+events {{}}
+http {{
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+{site}
+}}
+"""
+    path = work / "nginx.conf"
+    path.write_text(main, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def proxy(cluster, tmp_path_factory):
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if not nginx:
+        pytest.fail("The scale-out test needs Debian's nginx in front of the gateways: apt-get install nginx")
+    work = tmp_path_factory.mktemp("proxy")
+    http_port, tls_port = cluster.free_port(), cluster.free_port()
+    config = nginx_config(work, cluster.gateways, http_port, tls_port)
+    checked = subprocess.run([nginx, "-t", "-c", str(config), "-p", str(work)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    proc = subprocess.Popen([nginx, "-c", str(config), "-p", str(work)], stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", tls_port)) == 0:
+                    break
+            time.sleep(0.2)
+        yield f"https://127.0.0.1:{tls_port}", f"http://127.0.0.1:{http_port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def through(proxy_url: str, path: str, **kwargs):
+    # The certificate is the test's own; the name is the one in the config.
+    return requests.request(
+        kwargs.pop("method", "GET"),
+        f"{proxy_url}{path}",
+        headers={"Host": "help.example.org"},
+        verify=False,
+        timeout=90,
+        **kwargs,
+    )
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+def test_one_address_in_front_answers_over_tls_and_survives_a_gateway_going_down(cluster, proxy):
+    tls, plain = proxy
+    redirect = requests.get(f"{plain}/healthz", headers={"Host": "help.example.org"}, allow_redirects=False, timeout=10)
+    assert redirect.status_code == 301 and redirect.headers["Location"].startswith("https://help.example.org/")
+    assert through(tls, "/healthz").status_code == 200
+    sender = f"proxy-{secrets.token_hex(4)}"
+    body = {"sender": sender, "message": "how much does it cost"}
+    assert "sliding scale" in through(tls, "/webhooks/rest/webhook", method="POST", json=body).text
+    cluster.stop_all({"down": cluster.procs.pop("gateway0")})
+    for _ in range(3):  # whichever gateway nginx picks first, the visitor is answered
+        body = {"sender": sender, "message": "do you take insurance"}
+        answered = through(tls, "/webhooks/rest/webhook", method="POST", json=body)
+        assert answered.status_code == 200 and answered.json()
