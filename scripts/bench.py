@@ -38,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -147,6 +147,14 @@ class Helpline:
     rasa_url: str
     proc: Optional[subprocess.Popen] = None
     log: Optional[Path] = None
+    # More Rasa processes beside the one `bot run` starts (--rasa-processes), and their URLs.
+    extra: List[subprocess.Popen] = field(default_factory=list)
+    replica_urls: List[str] = field(default_factory=list)
+
+    def rasa_for(self, n: int) -> str:
+        """Rasa alone: visitors spread over every Rasa process, as the gateway spreads conversations."""
+        urls = [self.rasa_url, *self.replica_urls]
+        return urls[n % len(urls)]
 
     def pids(self) -> Dict[str, int]:
         """The gateway's, Rasa's and the action server's process ids (children of `bot run`)."""
@@ -166,6 +174,8 @@ class Helpline:
             module = argv[2].decode(errors="replace")
             name = {"rasa_sdk": "action server", "bot": "gateway"}.get(module, "rasa" if "rasa" in module else module)
             found[name] = int(entry.name)
+        for n, extra in enumerate(self.extra, start=2):
+            found[f"rasa {n}"] = extra.pid
         return found
 
 
@@ -204,8 +214,9 @@ def drop_postgres_database(admin_url: str, name: str) -> None:
     engine.dispose()
 
 
-def start_helpline(work: Path, store_url: Optional[str]) -> Helpline:
+def start_helpline(work: Path, store_url: Optional[str], rasa_processes: int = 1) -> Helpline:
     ports = {name: free_port() for name in ("actions", "rasa", "gateway")}
+    replica_ports = [free_port() for _ in range(rasa_processes - 1)]
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -226,7 +237,40 @@ def start_helpline(work: Path, store_url: Optional[str]) -> Helpline:
         "TWILIO_FROM_NUMBER": PROGRAM_NUMBER,
         "TWILIO_API_BASE": f"http://127.0.0.1:{free_port()}",
         "LOG_LEVEL": "WARNING",
+        "RASA_REPLICAS": ",".join(f"http://127.0.0.1:{p}" for p in replica_ports),
     }
+    extra = []
+    for n, port in enumerate(replica_ports, start=2):
+        # The same command `bot run` gives its own Rasa, on the same shared tracker store.
+        with (work / f"rasa{n}.log").open("wb") as out:
+            extra.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "rasa_patched",
+                        "run",
+                        "--enable-api",
+                        "--auth-token",
+                        RASA_TOKEN,
+                        "--interface",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                        "--model",
+                        str(ROOT / "models" / "helpline.tar.gz"),
+                        "--endpoints",
+                        str(ROOT / "endpoints.yml"),
+                        "--credentials",
+                        str(ROOT / "credentials.yml"),
+                    ],
+                    cwd=ROOT,
+                    env={**env, "RASA_TELEMETRY_ENABLED": "false", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"},
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
     log = work / "helpline.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -237,16 +281,25 @@ def start_helpline(work: Path, store_url: Optional[str]) -> Helpline:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    helpline = Helpline(f"http://127.0.0.1:{ports['gateway']}", env["RASA_URL"], proc, log)
+    helpline = Helpline(
+        f"http://127.0.0.1:{ports['gateway']}",
+        env["RASA_URL"],
+        proc,
+        log,
+        extra,
+        [f"http://127.0.0.1:{p}" for p in replica_ports],
+    )
     import requests
 
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         if proc.poll() is not None:
+            stop(helpline)
             raise RuntimeError(f"the helpline exited:\n{log.read_text()[-3000:]}")
         try:
             health = requests.get(f"{helpline.url}/healthz", timeout=2)
-            if health.status_code == 200 and set(health.json().values()) == {"ok"}:
+            replicas_up = all(requests.get(f"{u}/", timeout=2).ok for u in helpline.replica_urls)
+            if health.status_code == 200 and set(health.json().values()) == {"ok"} and replicas_up:
                 return helpline
         except requests.RequestException:
             pass
@@ -256,6 +309,13 @@ def start_helpline(work: Path, store_url: Optional[str]) -> Helpline:
 
 
 def stop(helpline: Helpline) -> None:
+    for extra in helpline.extra:
+        if extra.poll() is None:
+            os.killpg(extra.pid, signal.SIGTERM)
+            try:
+                extra.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(extra.pid, signal.SIGKILL)
     if helpline.proc and helpline.proc.poll() is None:
         os.killpg(helpline.proc.pid, signal.SIGINT)
         try:
@@ -386,7 +446,7 @@ class Target:
         channel = self.channels[(visitor + n) % len(self.channels)]
         tag = f"bench-{self.name}-{visitor}-{n}-{secrets.token_hex(4)}"
         if self.name == "rasa":
-            return RestConversation(self.http, self.helpline.rasa_url, tag)
+            return RestConversation(self.http, self.helpline.rasa_for(visitor + n), tag)
         if channel == "web":
             return WebConversation(self.helpline.url)
         if channel == "sms":
@@ -751,6 +811,12 @@ def main(argv=None) -> int:
     parser.add_argument("--crisis-every", type=float, default=0.5, help="seconds between crisis messages under load")
     parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument(
+        "--rasa-processes",
+        type=int,
+        default=1,
+        help="Rasa processes on one tracker store, the gateway spreading conversations over them (needs postgresql)",
+    )
+    parser.add_argument(
         "--database-admin-url",
         default=os.environ.get("DATABASE_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
         help="with --store postgresql: where a throwaway database is made",
@@ -759,12 +825,15 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     args.levels = [int(x) for x in args.levels.split(",") if x.strip()]
     args.channels = [c for c in args.channels.split(",") if c in CHANNELS]
+    if args.rasa_processes > 1 and args.store != "postgresql":
+        parser.error("--rasa-processes above 1 needs --store postgresql: Rasa processes share one tracker store")
     started = datetime.now(timezone.utc)
     report: Dict[str, Any] = {
         "date": started.isoformat(timespec="seconds"),
         "commit": commit(),
         "machine": machine(),
         "store": args.store,
+        "rasa_processes": args.rasa_processes,
         "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
     }
     database = None
@@ -773,12 +842,14 @@ def main(argv=None) -> int:
         if args.store == "postgresql":
             store_url, database = postgres_database(args.database_admin_url)
         print("starting the helpline (a minute or two)...", flush=True)
-        helpline = start_helpline(Path(work), store_url)
         try:
-            report.update(asyncio.run(bench(args, helpline)))
-            report["memory"] = {name: memory(pid) for name, pid in sorted(helpline.pids().items())}
+            helpline = start_helpline(Path(work), store_url, args.rasa_processes)
+            try:
+                report.update(asyncio.run(bench(args, helpline)))
+                report["memory"] = {name: memory(pid) for name, pid in sorted(helpline.pids().items())}
+            finally:
+                stop(helpline)
         finally:
-            stop(helpline)
             if database:
                 drop_postgres_database(args.database_admin_url, database)
     report["seconds"] = round((datetime.now(timezone.utc) - started).total_seconds())
