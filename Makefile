@@ -86,7 +86,8 @@ eval: $(MODEL) ## Cross-validation, held-out scores, the safety net, understandi
 clinc: $(STAMP) ## Remake data/nlu_clinc.yml, out-of-scope examples from CLINC150's training splits
 	$(PY) scripts/clinc.py
 
-bench: $(STAMP) ## Time the console's reads (queue, conversation, search, dashboard) on a busy store
+bench: $(MODEL) $(NODE) ## The helpline under load beside Rasa alone (results/bench.json), then the console's reads
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 	$(PY) scripts/bench_console.py
 
 soak: $(MODEL) ## Ten minutes of mixed visitors with a fault injected every minute; prints what was lost, twice, late

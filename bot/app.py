@@ -34,6 +34,8 @@ from bot.metrics import Metrics
 from bot.rasa_client import RasaClient
 from bot.router import Router
 from bot.store.database import Database
+from bot.store.notices import ChangeNotices
+from bot.store.rasa_events import TrackerEvents
 from bot.web_keys import (
     DB,
     DELIVERIES,
@@ -76,8 +78,19 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
     feed = LiveFeed(db)
     # The live feed hears of every change, and tells visitors whether staff are here.
     events.subscribe(feed.notify)
+    # Other gateways on the same PostgreSQL database hear of them too, and we of theirs.
+    notices = ChangeNotices(settings.database_url)
+    events.subscribe(notices.publish)
+    notices.start(feed.notify)
     app[DB], app[HTTP], app[EVENTS], app[LIVE] = db, http, events, feed
-    app[RASA] = RasaClient(http, settings.rasa_url, token=settings.rasa_token, timeout=settings.rasa_timeout_seconds)
+    app[RASA] = RasaClient(
+        http,
+        settings.rasa_url,
+        token=settings.rasa_token,
+        timeout=settings.rasa_timeout_seconds,
+        replicas=settings.rasa_replicas,
+    )
+    tracker_events = TrackerEvents(settings.tracker_store_url)
     # Turns the store could not take wait here (and survive a restart) until it can.
     journal = app[JOURNAL] = Journal(settings.journal_file)
     app[ROUTER] = Router(
@@ -91,6 +104,7 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
         deliveries=app[DELIVERIES],
         store_wait=settings.store_wait_seconds,
         rasa_timeout=settings.rasa_timeout,
+        tracker_events=tracker_events,
     )
     app[HANDOFFS] = Handoffs(db, app[DELIVERIES], events)
     tasks = [
@@ -101,8 +115,10 @@ async def resources(app: web.Application) -> AsyncIterator[None]:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+    await notices.stop()
     await http.close()
     journal.close()
+    tracker_events.dispose()
     db.dispose()
 
 

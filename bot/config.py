@@ -70,6 +70,8 @@ class Settings:
     retention_days: int = 365
     # When set, the REST channel serves only callers with this bearer token (integrations); unset, it is open.
     rest_token: Optional[str] = None
+    # REST's rate limits; off only for a load test on a closed machine (make bench), never in service.
+    rest_rate_limits: bool = True
     # How long a visitor's turn waits on each thing that can stall, sized to the channel (README, Configuration).
     # The store: past this the turn is kept in the journal and answered without it (a crisis waits 1 s at most).
     store_wait_seconds: float = 2.0
@@ -81,6 +83,9 @@ class Settings:
     sms_reply_seconds: float = 10.0
     # Where turns the store could not take wait for it (owner-only, fsync'd); one per gateway process.
     journal_file: Path = VAR_DIR / "journal.jsonl"
+    # More Rasa processes sharing one tracker store and lock store: each conversation sticks to one of
+    # rasa_url and these, and moves to the next when that one cannot be reached.
+    rasa_replicas: Tuple[str, ...] = ()
 
     @property
     def secure_cookies(self) -> bool:
@@ -127,11 +132,15 @@ class Settings:
             web_chat_origins=origins("WEB_CHAT_ORIGINS", get("WEB_CHAT_ORIGINS") or ""),
             retention_days=days("RETENTION_DAYS", get("RETENTION_DAYS") or "365"),
             rest_token=get("REST_TOKEN"),
+            rest_rate_limits=on_off("REST_RATE_LIMITS", get("REST_RATE_LIMITS") or "on"),
             store_wait_seconds=seconds("STORE_WAIT_SECONDS", get("STORE_WAIT_SECONDS") or "2"),
             rasa_timeout_seconds=seconds("RASA_TIMEOUT_SECONDS", get("RASA_TIMEOUT_SECONDS") or "10"),
             sms_rasa_timeout_seconds=seconds("SMS_RASA_TIMEOUT_SECONDS", get("SMS_RASA_TIMEOUT_SECONDS") or "20"),
             sms_reply_seconds=seconds("SMS_REPLY_SECONDS", get("SMS_REPLY_SECONDS") or "10", most=14.0),
             journal_file=repo_path(get("JOURNAL_FILE") or str(default_journal(database))),
+            rasa_replicas=tuple(
+                http_url("RASA_REPLICAS", u.strip()) for u in (get("RASA_REPLICAS") or "").split(",") if u.strip()
+            ),
         )
 
     def rasa_timeout(self, channel: str) -> float:
@@ -196,6 +205,12 @@ def days(name: str, value: str) -> int:
     if number < 0:
         raise ConfigError(f"{name}={value!r} cannot be negative")
     return number
+
+
+def on_off(name: str, value: str) -> bool:
+    if value.strip().lower() not in ("on", "off"):
+        raise ConfigError(f"{name}={value!r} must be on or off")
+    return value.strip().lower() == "on"
 
 
 def seconds(name: str, value: str, most: float = 300.0) -> float:

@@ -32,6 +32,7 @@ from bot.metrics import Metrics
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.store import conversations as convo
 from bot.store.database import Database
+from bot.store.rasa_events import TrackerEvents
 from bot.turn import Inbound, Outcome, Reply, storable
 from core import handoff as handoff_request
 from core import safety, wording
@@ -89,6 +90,7 @@ class Router:
         deliveries: Optional[Deliveries] = None,
         store_wait: float = 2.0,
         rasa_timeout: Callable[[str], float] = lambda channel: 10.0,
+        tracker_events: Optional[TrackerEvents] = None,
     ):
         self.db = db
         self.rasa = rasa
@@ -102,6 +104,8 @@ class Router:
         self.rasa_timeout = rasa_timeout
         # Messages being answered right now in this process: a retry arriving meanwhile is not a second turn.
         self._in_flight: Set[Tuple[str, str]] = set()
+        # Where what Rasa understood is read without replaying its tracker (see bot.understanding).
+        self.tracker_events = tracker_events
         # The screen question each visitor was just asked, when it asks about danger as history (see
         # core.safety.context). In memory: a lookup that cannot fail or wait; lost on restart or on another
         # replica, which only makes the net stricter.
@@ -340,7 +344,7 @@ class Router:
             if r.get("text") or r.get("buttons") or custom:
                 replies.append(Reply(text=r.get("text"), buttons=r.get("buttons") or [], custom=custom))
         # What Rasa understood is read from its tracker afterwards, off the visitor's path.
-        understanding.capture_later(self.db, self.rasa, conversation_id, message_id, msg.text)
+        understanding.capture_later(self.db, self.rasa, conversation_id, message_id, msg.text, self.tracker_events)
         return replies
 
     async def _assistant_unavailable(self, conversation_id: str, msg: Inbound, exc: Exception) -> List[Reply]:

@@ -1,10 +1,13 @@
 """What the assistant understood each visitor message as, kept on the message.
 
 Rasa's REST replies do not say which intent a message was, so after a bot
-turn we read the conversation's tracker and store the intent on the visitor's
-message (for the dashboard's topics and fallback rate). This runs in the
-background after the reply is ready: it never delays or breaks a reply, and a
-failure only costs one message its intent.
+turn we read what Rasa stored for the message and keep the intent on the
+visitor's message (for the dashboard's topics and fallback rate). It is read
+from Rasa's tracker store (one row, `bot/store/rasa_events.py`) when the
+gateway can reach it, else from Rasa's tracker API, which replays the whole
+conversation on Rasa's CPU. This runs in the background after the reply is
+ready: it never delays or breaks a reply, and a failure only costs one message
+its intent.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any, Dict, Optional, Set, Tuple
 from bot.rasa_client import RasaClient
 from bot.store import conversations as convo
 from bot.store.database import Database
+from bot.store.rasa_events import TrackerEvents
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +57,26 @@ def same_text(sent: str, tracker_text: Any) -> bool:
     return isinstance(tracker_text, str) and tracker_text.strip() == (sent or "").strip()
 
 
+async def latest_message(
+    rasa: RasaClient, tracker_events: Optional[TrackerEvents], conversation_id: str, timeout: float
+) -> Optional[Dict[str, Any]]:
+    """The tracker's `latest_message`: from Rasa's tracker store if it has the conversation, else from Rasa."""
+    if tracker_events is not None:
+        try:
+            stored = await asyncio.wait_for(tracker_events.latest_message(conversation_id), timeout)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # Said once: a gateway whose Rasa keeps its trackers elsewhere would say it every turn.
+            level = logging.DEBUG if tracker_events.failed_before else logging.WARNING
+            tracker_events.failed_before = True
+            log.log(level, "could not read Rasa's tracker store; asking Rasa's API instead: %s", exc)
+            stored = None
+        if stored is not None:
+            return stored
+    return await rasa.latest_message(conversation_id, timeout=timeout)
+
+
 async def capture(
     db: Database,
     rasa: RasaClient,
@@ -60,9 +84,10 @@ async def capture(
     message_id: Optional[int],
     text: str,
     timeout: Optional[float] = None,
+    tracker_events: Optional[TrackerEvents] = None,
 ) -> Optional[str]:
-    """Read the tracker and store the intent on the message; the intent stored, or None."""
-    latest = await rasa.latest_message(conversation_id, timeout=timeout or TIMEOUT_SECONDS)
+    """Read what Rasa understood and store the intent on the message; the intent stored, or None."""
+    latest = await latest_message(rasa, tracker_events, conversation_id, timeout or TIMEOUT_SECONDS)
     if latest is None or not same_text(text, latest.get("text")):
         # A second message already went through Rasa: its own capture labels it.
         return None
@@ -89,10 +114,17 @@ async def _capture_quietly(*args: Any) -> None:
 
 
 def capture_later(
-    db: Database, rasa: RasaClient, conversation_id: str, message_id: Optional[int], text: str
+    db: Database,
+    rasa: RasaClient,
+    conversation_id: str,
+    message_id: Optional[int],
+    text: str,
+    tracker_events: Optional[TrackerEvents] = None,
 ) -> "asyncio.Task[None]":
     """Start the capture in the background and return at once."""
-    task = asyncio.get_running_loop().create_task(_capture_quietly(db, rasa, conversation_id, message_id, text))
+    task = asyncio.get_running_loop().create_task(
+        _capture_quietly(db, rasa, conversation_id, message_id, text, None, tracker_events)
+    )
     _pending.add(task)
     task.add_done_callback(_pending.discard)
     return task

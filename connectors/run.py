@@ -3,7 +3,9 @@
 `rasa run --auth-token T` would show T to every local user in `ps`. Here the
 token comes from RASA_TOKEN (the process's environment, readable only by its
 owner) and is handed to Rasa's own command line parser inside the process, so
-it never appears in any process's arguments.
+it never appears in any process's arguments. Our fix for Rasa 3.6's action-reply
+check (rasa_patched/validator.py: a validator built once, not on every custom
+action) is applied first.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ def arguments(argv: List[str], token: Optional[str]) -> List[str]:
 
 def main() -> None:
     sys.argv = ["rasa", *arguments(sys.argv[1:], os.environ.get(TOKEN_VARIABLE))]
+    from rasa_patched import validator
+
+    validator.apply()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

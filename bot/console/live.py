@@ -2,9 +2,9 @@
 
 Whatever changes the queue or a transcript wakes one loop that reads the
 queue from the store and pushes it to every page, with the ids of the
-conversations that have new messages. The loop also looks every few seconds,
-so changes made through another gateway replica (which shares only the
-database) still arrive without a reload.
+conversations that have new messages. Changes made through another gateway
+replica on the same PostgreSQL database wake it too (bot/store/notices.py);
+the loop also looks every few seconds, whatever it heard.
 
 Each page also gets its own member's unread counts, and typing signals
 (a yes or no, never text) pass straight through. A page may send one thing:

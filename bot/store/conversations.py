@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Tuple
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.store import repository as repo
@@ -196,11 +196,27 @@ def request_person(
 
 
 def queue_position(s: Session, handoff_id: int) -> int:
-    """1 for the first in the queue; a handoff not in the queue counts as first."""
-    for position, handoff in enumerate(repo.open_handoffs_queue(s), start=1):
-        if handoff.id == handoff_id:
-            return position
-    return 1
+    """1 for the first in the queue; a handoff not in the queue counts as first.
+
+    Counted, not loaded: the open tickets ahead of this one in the queue's own order
+    (`repo.open_handoffs_queue`: higher priority, then older, then lower id).
+    """
+    handoff = s.get(Handoff, handoff_id)
+    if handoff is None or handoff.status != "open":
+        return 1
+    higher = [p for p, r in repo.PRIORITY_RANK.items() if r > repo.PRIORITY_RANK.get(handoff.priority, 0)]
+    ahead = or_(
+        Handoff.priority.in_(higher),
+        and_(
+            Handoff.priority == handoff.priority,
+            or_(
+                Handoff.created_at < handoff.created_at,
+                and_(Handoff.created_at == handoff.created_at, Handoff.id < handoff.id),
+            ),
+        ),
+    )
+    count = s.execute(select(func.count()).select_from(Handoff).where(Handoff.status == "open", ahead)).scalar_one()
+    return count + 1
 
 
 def open_handoff_of(s: Session, conversation_id: str) -> Optional[Dict[str, Any]]:

@@ -113,3 +113,28 @@ def test_the_journal_sits_beside_a_sqlite_store_and_under_var_otherwise(tmp_path
     assert elsewhere.journal_file == REPO_ROOT / "var" / "journal.jsonl"
     chosen = Settings.from_env({"JOURNAL_FILE": str(tmp_path / "j.jsonl")})
     assert chosen.journal_file == tmp_path / "j.jsonl"
+
+
+@pytest.mark.parametrize(
+    "value, replicas",
+    [
+        (None, ()),
+        ("http://10.0.0.2:5005", ("http://10.0.0.2:5005",)),
+        (" http://10.0.0.2:5005 , http://10.0.0.3:5005,", ("http://10.0.0.2:5005", "http://10.0.0.3:5005")),
+    ],
+)
+def test_more_rasa_processes(value, replicas):
+    settings = Settings.from_env({"RASA_REPLICAS": value} if value else {})
+    assert settings.rasa_replicas == replicas
+
+
+def test_a_bad_rasa_replica_is_named():
+    with pytest.raises(ConfigError, match="RASA_REPLICAS"):
+        Settings.from_env({"RASA_REPLICAS": "http://10.0.0.2:5005,not a url"})
+
+
+def test_rest_rate_limits_are_on_unless_turned_off():
+    assert Settings.from_env({}).rest_rate_limits is True
+    assert Settings.from_env({"REST_RATE_LIMITS": "off"}).rest_rate_limits is False
+    with pytest.raises(ConfigError, match="REST_RATE_LIMITS"):
+        Settings.from_env({"REST_RATE_LIMITS": "maybe"})

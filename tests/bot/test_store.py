@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.store import conversations as convo
 from bot.store import repository as repo
 from bot.store import sms as sms_store
-from bot.store.models import Conversation, Handoff, Message
+from bot.store.models import Conversation, Handoff, Message, utcnow
 
 
 def visitor(db, text="hello", address="+15550100001", channel="sms", sid=None):
@@ -137,6 +137,32 @@ def test_the_queue_puts_crisis_first_then_the_longest_waiting(db):
     assert order == ["b", "e", "c", "a", "d"]
     positions = {ids[h]: db.call(convo.queue_position, h) for h in ids}
     assert positions == {"b": 1, "e": 2, "c": 3, "a": 4, "d": 5}
+
+
+@pytest.mark.parametrize(
+    "tickets",
+    [
+        # (priority, seconds after the first): ties in time are broken by the ticket's id, as the queue does.
+        [("normal", 0), ("normal", 0), ("crisis", 0), ("urgent", 5), ("normal", -3)],
+        [("crisis", 10), ("crisis", 10), ("crisis", 2), ("normal", 1), ("urgent", 1), ("urgent", 1)],
+        [("urgent", 0)],
+    ],
+)
+def test_the_counted_queue_position_is_the_place_in_the_queue(db, tickets):
+    from datetime import timedelta
+
+    start = utcnow()
+    for n, (priority, seconds) in enumerate(tickets):
+        cid, _ = visitor(db, address=f"q{n}")
+        handoff_id = db.call(convo.request_person, cid, "r", priority, "")["id"]
+
+        def at(s, hid=handoff_id, when=start + timedelta(seconds=seconds)):
+            s.get(Handoff, hid).created_at = when
+
+        db.call(at)
+    with db.sessions() as s:
+        queue = [h.id for h in repo.open_handoffs_queue(s)]
+    assert [db.call(convo.queue_position, h) for h in queue] == list(range(1, len(queue) + 1))
 
 
 def test_two_staff_claiming_at_once_make_one_winner(db):

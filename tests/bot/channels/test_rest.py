@@ -123,3 +123,9 @@ async def test_a_token_holder_speaks_for_many_people_from_one_address(client_wit
     auth = {"Authorization": "Bearer integration"}
     for i in range(int(rest.ADDRESS_RATE.capacity) + 5):
         assert (await post(client_with_token, f"person-{i}", headers=auth)).status == 200
+
+
+async def test_rate_limits_turned_off_for_a_load_test_let_one_sender_go_on(aiohttp_client, tmp_path, fake_rasa, clock):
+    client = await aiohttp_client(gateway(settings_for(tmp_path, fake_rasa.url, rest_rate_limits=False), clock))
+    statuses = [(await post(client, "bench")).status for _ in range(int(rest.SENDER_RATE.capacity) + 5)]
+    assert statuses == [200] * (int(rest.SENDER_RATE.capacity) + 5)
