@@ -52,6 +52,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.rasa_client import CHANNEL_PATH  # noqa: E402  (where the gateway's channel in Rasa listens)
+from scripts.healthz import all_up  # noqa: E402
 
 API_TOKEN = secrets.token_urlsafe(16)
 RASA_TOKEN = secrets.token_urlsafe(16)
@@ -306,7 +307,7 @@ def start_helpline(work: Path, store_url: Optional[str], rasa_processes: int = 1
         try:
             health = requests.get(f"{helpline.url}/healthz", timeout=2)
             replicas_up = all(requests.get(f"{u}/", timeout=2).ok for u in helpline.replica_urls)
-            if health.status_code == 200 and set(health.json().values()) == {"ok"} and replicas_up:
+            if health.status_code == 200 and all_up(health.json()) and replicas_up:
                 return helpline
         except requests.RequestException:
             pass

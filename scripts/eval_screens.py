@@ -31,6 +31,7 @@ import requests
 import yaml
 
 from core.wording import crisis_reply
+from scripts.healthz import all_up
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SCENARIOS = ROOT / "tests" / "screens" / "scenarios.yml"
@@ -127,7 +128,7 @@ def start_helpline(work: Path) -> Helpline:
             raise RuntimeError(f"the helpline exited:\n{(work / 'helpline.log').read_text()[-3000:]}")
         try:
             health = requests.get(f"{helpline.url}/healthz", timeout=2)
-            if health.status_code == 200 and set(health.json().values()) == {"ok"}:
+            if health.status_code == 200 and all_up(health.json()):
                 return helpline
         except requests.RequestException:
             pass
