@@ -412,12 +412,13 @@ class WebConversation(Conversation):
         self.client = socketio.AsyncClient(reconnection=False)
         self.arrived = asyncio.Event()
         self.count = 0
-        self.session_id = secrets.token_hex(16)
+        self.session_id = ""  # the gateway issues (and signs) it, as for any new browser
         self.confirmed = asyncio.Event()
         self.client.on("session_confirm", self._confirm)
         self.client.on("bot_uttered", self._reply)
 
-    async def _confirm(self, *_: Any) -> None:
+    async def _confirm(self, data: Any = None, *_: Any) -> None:
+        self.session_id = data if isinstance(data, str) else (data or {}).get("session_id", "")
         self.confirmed.set()
 
     async def _reply(self, *_: Any) -> None:
@@ -427,7 +428,7 @@ class WebConversation(Conversation):
     async def open(self) -> None:
         # Long polling, as a browser falls back to; the websocket transport behaves the same on the server.
         await self.client.connect(self.base, transports=["polling"])
-        await self.client.emit("session_request", {"session_id": self.session_id})
+        await self.client.emit("session_request", {"session_id": None})
         await asyncio.wait_for(self.confirmed.wait(), TURN_TIMEOUT)
 
     async def say(self, text: str) -> int:
