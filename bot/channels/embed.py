@@ -151,17 +151,23 @@ def widget_settings_for(contact: Optional[wording.Contact]) -> Dict[str, Any]:
     }
 
 
+def program_contact(app: web.Application) -> Optional[wording.Contact]:
+    """The program's phone and hours for the chat pages, or None: a page without them still opens."""
+    router = app.get(ROUTER)
+    if router is None:
+        return None
+    try:
+        return router.contact()
+    except Exception:
+        log.exception("web chat: could not read the program's contact details")
+        return None
+
+
 @guards.public
 async def widget_settings(request: web.Request) -> web.Response:
     if not request.app[ORIGINS].allows_request(request):
         return refused(request)
-    contact = None
-    router = request.app.get(ROUTER)
-    if router is not None:
-        try:
-            contact = router.contact()
-        except Exception:
-            log.exception("web chat: could not read the program's contact details")
+    contact = program_contact(request.app)
     return web.json_response(
         widget_settings_for(contact), headers={**cors_headers(request), "Cache-Control": "no-store"}
     )

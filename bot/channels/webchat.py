@@ -54,7 +54,7 @@ import socketio
 from aiohttp import web
 
 from bot import guards
-from bot.channels.embed import OriginPolicy
+from bot.channels.embed import OriginPolicy, program_contact
 from bot.channels.web_sessions import SessionIds
 from bot.retention import FORGETTING
 from bot.store.retention import AFTER_CRISIS
@@ -394,13 +394,7 @@ class WebChat:
 
 @guards.public
 async def page(request: web.Request) -> web.Response:
-    contact = None
-    router = request.app.get(ROUTER)
-    if router is not None:
-        try:
-            contact = router.contact()
-        except Exception:
-            log.exception("web chat: could not read the program's contact details")
+    contact = program_contact(request.app)
     phone = getattr(contact, "phone", None)
     html = (
         request.app[TEMPLATE_ENV]
