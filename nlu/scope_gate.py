@@ -4,7 +4,10 @@ A classifier must put every message in some class, and is often sure of one for 
 has never seen the like of ("what's the weather in Paris" as a FAQ topic). This
 step measures the cosine similarity between the message's sentence vector and
 the nearest in-scope training example; below `threshold` (tuned on validation
-data, see scripts/eval_understanding.py) the intent becomes `out_of_scope`.
+data, see scripts/eval_understanding.py) the intent becomes `out_of_scope`. Between
+`floor` and `threshold` a classifier at least `keep_when_sure` confident keeps its
+intent: there the in-scope messages it would lose are short, plainly worded ones the
+classifier is sure of, and the out-of-scope ones it is not.
 A message the classifier reads as a crisis (or a possible one) is never gated: a false "out of scope" there
 costs far more than a false alarm, and the gateway's safety net runs first anyway.
 """
@@ -41,6 +44,8 @@ class ScopeGate(GraphComponent, IntentClassifier):
         return {
             "featurizer": "minilm",  # the `alias` of the SentenceFeaturizer in config.yml
             "threshold": 0.5,
+            "floor": None,  # None: the same as threshold (no band)
+            "keep_when_sure": 0.9,
             "out_of_scope_intent": "out_of_scope",
             "never_gate": ["crisis", "check_safety"],
         }
@@ -115,9 +120,13 @@ class ScopeGate(GraphComponent, IntentClassifier):
         similarities = self._vectors @ vector
         nearest = int(np.argmax(similarities))
         similarity = float(similarities[nearest])
-        intent = (message.get(INTENT) or {}).get("name")
+        intent = message.get(INTENT) or {}
+        name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
         oos = self._config["out_of_scope_intent"]
-        gated = similarity < self._config["threshold"] and intent != oos and intent not in self._config["never_gate"]
+        threshold = self._config["threshold"]
+        floor = threshold if self._config["floor"] is None else self._config["floor"]
+        far = similarity < floor or (similarity < threshold and confidence < self._config["keep_when_sure"])
+        gated = far and name != oos and name not in self._config["never_gate"]
         message.set(
             SCOPE,
             {"similarity": round(similarity, 4), "nearest": self._labels[nearest], "gated": gated},

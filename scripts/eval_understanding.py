@@ -1,7 +1,7 @@
 """How well the assistant understands the people who write, on sets it was never trained on.
 
     python scripts/eval_understanding.py [--model models/helpline.tar.gz]
-                                         [--split dev|test|unseen_a|unseen_b|all|reported]
+                                         [--split dev|test|unseen_a|unseen_b|unseen_c|all|reported|tuning]
                                          [--clinc ../shared/data/clinc150/data_train_val.json] [--show-misses]
 
 Sets (tests/heldout/<split>/, written apart from the training data): situations
@@ -10,10 +10,12 @@ ready), fresh FAQ wordings, off-topic texts, heavy-but-safe messages and crisis
 messages of every kind; plus CLINC150's validation splits (out-of-scope, and its
 unrelated everyday intents), halved: even rows belong to dev, odd rows to test.
 `dev` is what the team tunes on (the gate's and the crisis check's cut-offs);
-`test` is only ever reported. `unseen_a` and `unseen_b` were written by people who saw
-neither the training data nor the other sets: only their figures are printed, never
-their misses (unless --show-misses), so nobody tunes against them by accident.
-`all` is every set; `reported` is every set but dev.
+`test`, `unseen_a` and `unseen_b` were read and tuned against in later rounds
+(tests/heldout/README.md says how). `unseen_c` is the report set, written by
+someone who saw neither the training data nor the other sets before the data
+it judges was changed: only its figures are printed, never its misses (unless
+--show-misses), so nobody tunes against it by accident.
+`all` is every set; `reported` is every set but dev; `tuning` every set but the report set.
 
 Crisis figures are given per layer: the gateway's safety net (core/safety/),
 the model sure of a crisis (intent `crisis`: full crisis path), the model unsure
@@ -36,6 +38,7 @@ if str(ROOT) not in sys.path:
 
 import yaml  # noqa: E402
 
+from core.situations import situation_behind  # noqa: E402
 from scripts.clinc import IN_SCOPE, SOURCE  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "heldout"
@@ -43,7 +46,9 @@ OUT = ROOT / "results" / "understanding"
 SET_NAMES = ("situations", "faq", "offtopic", "heavy", "crisis")
 FALLBACKS = {"out_of_scope", "nlu_fallback"}
 CRISIS, CHECK = "crisis", "check_safety"
-SPLITS = ("dev", "test", "unseen_a", "unseen_b")
+SPLITS = ("dev", "test", "unseen_a", "unseen_b", "unseen_c")
+# The report set: its misses are never written (unless --show-misses), so nobody tunes on it by accident.
+REPORT_SETS = ("unseen_c",)
 GATE_THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 
@@ -94,6 +99,12 @@ class Judged:
         self.sure = self.label == CRISIS
         self.check = self.label == CHECK
         self.pre_gate, self.similarity = before_gate(parse)
+        # The reply to a safety check first acknowledges this situation (actions/safety_check.py).
+        self.acknowledged = situation_behind(parse.get("intent_ranking") or []) if self.check else None
+
+    def fits(self, group: str) -> bool:
+        """The reply answers the group's topic or situation: directly, or acknowledged before a safety check."""
+        return self.label == group or self.acknowledged == group
 
     @property
     def falls_back(self) -> bool:
@@ -147,16 +158,20 @@ def report_split(split: str, judged: Dict[str, Dict[str, List[Judged]]], errors:
         if not groups:
             continue
         total = sum(len(v) for v in groups.values())
-        right = sum(j.label == g for g, v in groups.items() for j in v)
+        right = sum(j.fits(g) for g, v in groups.items() for j in v)
         alarms = sum(j.alarm for v in groups.values() for j in v)
-        print(f"{name}: accuracy {pct(right, total)}   crisis alarms {pct(alarms, total)}")
+        acknowledged = sum(j.acknowledged == g for g, v in groups.items() for j in v)
+        print(
+            f"{name}: accuracy {pct(right, total)}   crisis alarms {pct(alarms, total)}"
+            f"   (of the right: acknowledged before a safety check {acknowledged})"
+        )
         for g, v in sorted(groups.items()):
-            got = Counter(j.label for j in v if j.label != g)
+            got = Counter(j.label for j in v if not j.fits(g))
             print(
-                f"  {g:22s} {pct(sum(j.label == g for j in v), len(v))}   wrong: "
+                f"  {g:22s} {pct(sum(j.fits(g) for j in v), len(v))}   wrong: "
                 + ", ".join(f"{k} {n}" for k, n in got.most_common(4))
             )
-            errors += [f"[{split}/{name}] {g} -> {j.label}: {j.text}" for j in v if j.label != g]
+            errors += [f"[{split}/{name}] {g} -> {j.label}: {j.text}" for j in v if not j.fits(g)]
         figures[name] = {"accuracy": right / total, "alarms": alarms / total, "n": total}
     for name in ("offtopic", "clinc_oos", "clinc_other"):
         v = (
@@ -247,11 +262,12 @@ def gate_sweep(judged: Dict[str, Dict[str, List[Judged]]]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "helpline.tar.gz")
-    parser.add_argument("--split", choices=(*SPLITS, "all", "reported"), default="all")
+    parser.add_argument("--split", choices=(*SPLITS, "all", "reported", "tuning"), default="all")
     parser.add_argument("--clinc", type=Path, default=SOURCE)
-    parser.add_argument("--show-misses", action="store_true", help="write the misses of the unseen sets too")
+    parser.add_argument("--show-misses", action="store_true", help="write the misses of the report set too")
     args = parser.parse_args()
-    splits = {"all": SPLITS, "reported": SPLITS[1:]}.get(args.split, (args.split,))
+    tuning = tuple(s for s in SPLITS if s not in REPORT_SETS)
+    splits = {"all": SPLITS, "reported": SPLITS[1:], "tuning": tuning}.get(args.split, (args.split,))
     results, errors = {}, []
     agent = load_agent(args.model)
     for split in splits:
@@ -265,7 +281,7 @@ def main() -> int:
         judged = judge_all(agent, sets)
         misses: List[str] = []
         results[split] = report_split(split, judged, misses)
-        if split.startswith("unseen") and not args.show_misses:
+        if split in REPORT_SETS and not args.show_misses:
             print(f"({len(misses)} misses on {split} not written: it stays unseen)")
         else:
             errors += misses

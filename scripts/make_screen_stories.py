@@ -109,7 +109,7 @@ PATHS: Dict[str, List[Answer]] = {
 }
 
 
-def header(title: str, start_text: str = "is iop right for me") -> List[str]:
+def header(title: str, start_text: str = "can you check which care fits me") -> List[str]:
     return [
         f"  - story: screen {title}",
         "    steps:",

@@ -7,6 +7,7 @@ from actions.fallback import ActionFallback
 from actions.faq import ActionAnswerFaq
 from actions.greet import ActionGreet
 from actions.handoff import ActionCrisisResponse, ActionRequestHandoff
+from actions.safety_check import ActionAcknowledgeSituation
 from core.wording import crisis_reply
 
 
@@ -139,3 +140,27 @@ async def test_danger_now_while_answering_the_asq_is_a_crisis(full_profile, disp
     first, request = shown(dispatcher)
     assert first["text"] == crisis_reply()
     assert request["custom"]["handoff"]["priority"] == "crisis"
+
+
+async def test_a_safety_check_first_acknowledges_the_loved_one_situation(dispatcher, tracker_from, domain):
+    events = await ActionAcknowledgeSituation().run(dispatcher, tracker_from("check_safety_loved_one"), domain)
+    assert shown(dispatcher) == [{"response": "utter_ack_loved_one"}]
+    assert events == [SlotSet("safety_about", "other")]
+    assert "utter_ack_loved_one" in domain["responses"]
+
+
+async def test_a_safety_check_with_no_clear_situation_acknowledges_nothing(dispatcher, tracker_from, domain):
+    events = await ActionAcknowledgeSituation().run(dispatcher, tracker_from("check_safety_unclear"), domain)
+    assert dispatcher.messages == []
+    assert events == [SlotSet("safety_about", None)]
+
+
+def test_every_situation_has_an_acknowledgement_and_the_question_asks_about_others(domain):
+    from actions.safety_check import ACKNOWLEDGEMENT
+    from core.situations import SITUATIONS
+
+    assert set(ACKNOWLEDGEMENT) == set(SITUATIONS)
+    for response in ACKNOWLEDGEMENT.values():
+        assert domain["responses"][response][0]["text"]
+    other = [v for v in domain["responses"]["utter_check_safety"] if v.get("condition")]
+    assert "988" in other[0]["text"] and "911" in other[0]["text"]

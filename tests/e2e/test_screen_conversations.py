@@ -35,7 +35,7 @@ def result_of(replies: List[dict]) -> Dict:
     raise AssertionError(f"no screen result in {replies}")
 
 
-def run_screen(helpline, answers: List[str], opener: str = "is iop right for me") -> List[dict]:
+def run_screen(helpline, answers: List[str], opener: str = "can you check which care fits me") -> List[dict]:
     sender = f"e2e-screen-{uuid.uuid4().hex[:10]}"
     replies = helpline.say(sender, opener)
     assert any("not a diagnosis" in t for t in texts(replies))
@@ -91,7 +91,7 @@ def test_a_question_in_the_middle_is_answered_then_the_screen_resumes(helpline):
 
 def test_stop_ends_the_screen_politely(helpline):
     sender = f"e2e-screen-{uuid.uuid4().hex[:10]}"
-    helpline.say(sender, "is iop right for me")
+    helpline.say(sender, "can you check which care fits me")
     helpline.say(sender, "me")
     replies = texts(helpline.say(sender, "stop"))
     assert any("stopped the questions" in t for t in replies)
@@ -105,7 +105,7 @@ def test_yes_to_thoughts_of_suicide_right_now_leaves_for_the_crisis_response(hel
 
 def test_a_crisis_message_in_the_middle_gets_the_crisis_response_first(helpline):
     sender = f"e2e-screen-{uuid.uuid4().hex[:10]}"
-    helpline.say(sender, "is iop right for me")
+    helpline.say(sender, "can you check which care fits me")
     helpline.say(sender, "me")
     replies = texts(helpline.say(sender, "honestly i just want to end it all"))
     assert "988" in replies[0]

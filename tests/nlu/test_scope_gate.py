@@ -87,3 +87,34 @@ def test_a_possible_crisis_is_never_gated_either(gate):
     m = parsed("odd words", unit(0.1, 0.1, 1), "check_safety", confidence=1.0)
     gate.process([m])
     assert m.get("intent")["name"] == "check_safety"
+
+
+@pytest.fixture
+def banded_gate(tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("scope_gate")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = {"threshold": 0.6, "floor": 0.4, "keep_when_sure": 0.9}
+    ScopeGate.create(config, storage, resource, context).train(
+        TrainingData([message("how much is it", unit(1, 0, 0), "faq", "faq/cost")])
+    )
+    return ScopeGate.load(config, storage, resource, context)
+
+
+@pytest.mark.parametrize(
+    "similarity, confidence, gated",
+    [
+        (0.7, 0.5, False),  # near: kept whatever the confidence
+        (0.5, 0.95, False),  # in the band and sure: kept
+        (0.5, 0.89, True),  # in the band and unsure: out of scope
+        (0.3, 1.0, True),  # below the floor: out of scope however sure
+    ],
+)
+def test_between_floor_and_threshold_only_a_sure_classifier_keeps_its_intent(
+    banded_gate, similarity, confidence, gated
+):
+    vector = np.array([similarity, np.sqrt(1 - similarity**2), 0], dtype=np.float32)
+    m = parsed("some text", vector, "faq", confidence=confidence)
+    banded_gate.process([m])
+    assert m.get("scope")["gated"] is gated
+    assert (m.get("intent")["name"] == "out_of_scope") is gated
