@@ -132,6 +132,18 @@ def cannot_change(question: str, answers: Mapping[str, Any]) -> bool:
     return all(rank(level) <= current for _, _, level, _, _ in rules)
 
 
+def asks_schedule(answers: Mapping[str, Any]) -> bool:
+    """Whether the schedule question is asked: only when the suggestion so far is IOP, whose hours it is about.
+
+    After thoughts of suicide in the past weeks (priority follow-up), the clinician who calls back asks it:
+    the screen stays within ten questions for someone who has just said something hard.
+    """
+    wish, now = answers.get("asq_wish_dead"), answers.get("asq_now")
+    if wish is True and now is False:
+        return False
+    return suggest_level(answers).level == IOP
+
+
 def unanswered(answers: Mapping[str, Any]) -> List[str]:
     """Deciding questions left without an answer that could still have changed the suggestion."""
     return [q for q in DECIDING_QUESTIONS if answers.get(q) is None and not cannot_change(q, answers)]

@@ -38,19 +38,36 @@ def buttons(slot, age=None):
 @pytest.mark.parametrize(
     "fixture, events, messages",
     [
+        # a plain yes to the health question does not say which half: the form asks which
         (
             "screen_validate_yes",
             [
-                SlotSet("withdrawal", True),
+                SlotSet("withdrawal", None),
+                SlotSet("screen_retry", "withdrawal:which"),
+                SlotSet("requested_slot", "withdrawal"),
+            ],
+            [],
+        ),
+        # "the other one": daily medical care, not withdrawal; both slots are filled at once
+        (
+            "screen_validate_which",
+            [
+                SlotSet("withdrawal", False),
+                SlotSet("medical_daily_care", True),
                 SlotSet("screen_retry", None),
-                SlotSet("requested_slot", "medical_daily_care"),
+                SlotSet("requested_slot", "phq_interest"),
             ],
             [],
         ),
         # "my son, he's 16" answers who and age at once
         (
             "screen_validate_who_and_age",
-            [SlotSet("screen_for", "other"), SlotSet("screen_retry", None), SlotSet("screen_age", "minor")],
+            [
+                SlotSet("screen_for", "other"),
+                SlotSet("screen_retry", None),
+                SlotSet("screen_age", "minor"),
+                SlotSet("requested_slot", "asq_wish_dead"),
+            ],
             [],
         ),
         # a no to the first ASQ question skips the acuity question
@@ -59,9 +76,17 @@ def buttons(slot, age=None):
             [SlotSet("asq_wish_dead", False), SlotSet("screen_retry", None), SlotSet("requested_slot", "withdrawal")],
             [],
         ),
-        ("screen_validate_asq_yes", [SlotSet("asq_wish_dead", True), SlotSet("screen_retry", None)], []),
+        (
+            "screen_validate_asq_yes",
+            [SlotSet("asq_wish_dead", True), SlotSet("screen_retry", None), SlotSet("requested_slot", "asq_now")],
+            [],
+        ),
         # the ASQ counts a refusal as positive: the acuity question is still asked
-        ("screen_validate_asq_skipped", [SlotSet("asq_wish_dead", "skipped"), SlotSet("screen_retry", None)], []),
+        (
+            "screen_validate_asq_skipped",
+            [SlotSet("asq_wish_dead", "skipped"), SlotSet("screen_retry", None), SlotSet("requested_slot", "asq_now")],
+            [],
+        ),
         # a yes to "right now" ends the form at once; the result action gives the crisis response
         (
             "screen_validate_asq_now_yes",
@@ -92,9 +117,10 @@ def buttons(slot, age=None):
             ],
             [{"response": "utter_screen_skipping"}],
         ),
+        # the last question for standard outpatient: the schedule is about IOP's hours, not asked
         (
             "screen_validate_skip",
-            [SlotSet("readiness", "skipped"), SlotSet("screen_retry", None), SlotSet("requested_slot", "can_attend")],
+            [SlotSet("home_safe", "skipped"), SlotSet("screen_retry", None), SlotSet("requested_slot", None)],
             [],
         ),
         (
@@ -175,7 +201,6 @@ IOP_ANSWERS = {
     "use_frequency": "daily",
     "outpatient_failed": True,
     "home_safe": True,
-    "readiness": 7,
     "can_attend": "mornings",
 }
 
@@ -207,7 +232,7 @@ async def test_result_for_a_teen_shows_the_teen_track(full_profile, dispatcher, 
     result = events[0]["value"]
     assert result["level"] == "iop"
     assert result["flags"] == ["adolescent", "co_occurring", "schedule_conflict"]
-    assert result["answers"]["readiness"] is None  # skipped: noted, not deciding
+    assert "readiness" not in result["answers"]  # the clinician asks it at intake
     text = shown(dispatcher)[0]["text"]
     assert "may fit your loved one best" in text and "About 6 hours a week" in text
     assert "Test Valley IOP runs a track for teens" in text
@@ -312,14 +337,14 @@ def test_questions_that_cannot_change_the_suggestion_are_not_asked():
     withdrawal = remaining_questions({**base, "withdrawal": True})
     assert not {"unmanageable", "use_frequency", "outpatient_failed"} & set(withdrawal)
     # what raises a flag for the clinician is still asked
-    assert {"phq_interest", "phq_mood", "home_safe", "readiness", "can_attend"} <= set(withdrawal)
+    assert {"phq_interest", "phq_mood", "home_safe"} <= set(withdrawal)
     daily = remaining_questions({**base, "withdrawal": False, "medical_daily_care": False, "use_frequency": "daily"})
     assert "outpatient_failed" not in daily and "unmanageable" in daily
     assert "outpatient_failed" in remaining_questions({**base, "use_frequency": "weekly"})
     # life made unmanageable already means PHP: how often, or whether outpatient care failed, cannot raise it
     unmanageable = remaining_questions({**base, "withdrawal": False, "medical_daily_care": False, "unmanageable": True})
     assert not {"use_frequency", "outpatient_failed"} & set(unmanageable)
-    assert {"home_safe", "readiness", "can_attend"} <= set(unmanageable)
+    assert "home_safe" in set(unmanageable)
 
 
 def test_who_and_age_are_asked_together():
