@@ -398,6 +398,7 @@ _NOT_HELD = [
     r"(started|using|drinking) again",
     r"(couldnt|could not|cant|cannot|wasnt able to) (stop|stay|quit|cut|keep)",
     r"(kept|keeps|still) (using|drinking|going back)",
+    r"still (drinks?|drank|uses?|used|smokes?|gets? high)",
     r"(dropped|drop|fell|falls) (out|off)",
     r"(quit|stopped) going",
     r"lasted",
@@ -428,7 +429,10 @@ def parse_tried_before(text: Any) -> Any:
         return False  # "NA is working, 6 weeks clean"
     if has(t, _NEVER_TRIED):
         return False
-    return parse_yes_no(t, hedge=UNSURE)
+    answer = parse_yes_no(t, hedge=UNSURE)
+    if answer is UNREADABLE and tried and not looks_like_question(text):
+        return True  # "went to AA for a year": naming what was tried, and not that it holds, answers yes
+    return answer
 
 
 # -- is home a safe place to recover ---------------------------------------

@@ -133,15 +133,13 @@ def cannot_change(question: str, answers: Mapping[str, Any]) -> bool:
 
 
 def asks_schedule(answers: Mapping[str, Any]) -> bool:
-    """Whether the schedule question is asked: only when the suggestion so far is IOP, whose hours it is about.
+    """Whether the schedule question is asked: only when the suggestion so far is IOP, whose hours it is about,
+    and the first suicide-risk question was answered no.
 
-    After thoughts of suicide in the past weeks (priority follow-up), the clinician who calls back asks it:
-    the screen stays within ten questions for someone who has just said something hard.
+    After a yes to it (or no answer, which the ASQ counts as a yes) the acuity question was asked, and the
+    clinician who follows up asks about the schedule: the screen stays within ten questions on every path.
     """
-    wish, now = answers.get("asq_wish_dead"), answers.get("asq_now")
-    if wish is True and now is False:
-        return False
-    return suggest_level(answers).level == IOP
+    return answers.get("asq_wish_dead") is False and suggest_level(answers).level == IOP
 
 
 def unanswered(answers: Mapping[str, Any]) -> List[str]:

@@ -350,3 +350,129 @@ def test_questions_that_cannot_change_the_suggestion_are_not_asked():
 def test_who_and_age_are_asked_together():
     options = dict(question_options("screen_for"))
     assert [PARSERS["screen_age"](payload) for payload in options.values()] == ["adult", "minor", "adult", "minor"]
+
+
+# -- which questions are asked, and how many --------------------------------------------
+QUIET_SLOTS = {
+    "screen_for": "self",
+    "screen_age": "adult",
+    "asq_wish_dead": False,
+    "withdrawal": False,
+    "medical_daily_care": False,
+    "phq_interest": 0,
+    "phq_mood": 0,
+    "unmanageable": False,
+    "use_frequency": "less",
+    "outpatient_failed": False,
+    "home_safe": True,
+}
+
+
+@pytest.mark.parametrize(
+    "answers, asked",
+    [
+        ({}, False),  # standard outpatient
+        ({"use_frequency": "daily"}, True),  # IOP: its hours are what the question is about
+        ({"outpatient_failed": True}, True),
+        ({"use_frequency": "daily", "screen_age": "minor"}, True),
+        ({"unmanageable": True}, False),  # PHP
+        ({"home_safe": False, "use_frequency": "daily"}, False),  # residential
+        ({"withdrawal": True, "use_frequency": "daily"}, False),  # inpatient
+        ({"medical_daily_care": True}, False),
+        # after thoughts of suicide in the past weeks, or no answer to that, the clinician who follows up asks it
+        ({"asq_wish_dead": True, "asq_now": False, "use_frequency": "daily"}, False),
+        ({"asq_wish_dead": "skipped", "asq_now": False, "use_frequency": "daily"}, False),
+    ],
+)
+def test_the_schedule_is_asked_only_for_iop(answers, asked):
+    assert ("can_attend" in remaining_questions({**QUIET_SLOTS, **answers})) is asked
+
+
+def test_readiness_is_not_asked():
+    assert "readiness" not in remaining_questions({})
+    assert "readiness" not in ASK_ACTIONS
+
+
+def questions_asked(answers):
+    """The questions a visitor is asked who answers `answers`, in order, as the form asks them."""
+    slots, asked = {}, []
+    while True:
+        left = [q for q in remaining_questions(slots) if slots.get(q) is None]
+        if not left:
+            return asked
+        question = left[0]
+        asked.append(question)
+        assert asked.count(question) == 1, f"{question} asked twice"
+        if question == "screen_for":  # the buttons, or "my son, he's 16", answer who and age at once
+            slots["screen_age"] = answers["screen_age"]
+        if question == "withdrawal":  # one question, both slots
+            slots["medical_daily_care"] = answers["medical_daily_care"]
+        slots[question] = answers[question]
+
+
+def every_screen():
+    import itertools
+
+    choices = {
+        "screen_for": ["self"],  # for whom changes the words, not which questions
+        "screen_age": ["adult", "minor"],
+        "asq": [(False, None), (True, False), (True, True), ("skipped", False)],
+        "health": [(False, False), (True, False), (False, True), ("skipped", "skipped")],
+        "phq": [(0, 0), (3, 3)],
+        "unmanageable": [False, True, "unsure"],
+        "use_frequency": ["daily", "weekly", "none"],
+        "outpatient_failed": [False, True],
+        "home_safe": [True, False],
+        "can_attend": [True, False],
+    }
+    for combo in itertools.product(*choices.values()):
+        c = dict(zip(choices, combo))
+        (wish, now), (withdrawal, medical), (interest, mood) = c.pop("asq"), c.pop("health"), c.pop("phq")
+        yield {
+            **c,
+            "asq_wish_dead": wish,
+            "asq_now": now,
+            "withdrawal": withdrawal,
+            "medical_daily_care": medical,
+            "phq_interest": interest,
+            "phq_mood": mood,
+        }
+
+
+def test_no_screen_asks_more_than_ten_questions():
+    counts = [len(questions_asked(answers)) for answers in every_screen()]
+    assert max(counts) == 10
+    # every answer "no": nine
+    assert questions_asked({**QUIET_SLOTS, "asq_now": None, "can_attend": None}) == [
+        "screen_for",
+        "asq_wish_dead",
+        "withdrawal",
+        "phq_interest",
+        "phq_mood",
+        "unmanageable",
+        "use_frequency",
+        "outpatient_failed",
+        "home_safe",
+    ]
+
+
+REST = ["phq_interest", "phq_mood", "unmanageable", "use_frequency", "outpatient_failed", "home_safe"]
+
+
+@pytest.mark.parametrize(
+    "answers, asked",
+    [
+        # thoughts of suicide in the past weeks, not now; weekly use after counselling that did not hold: IOP
+        (
+            {"asq_wish_dead": True, "asq_now": False, "use_frequency": "weekly", "outpatient_failed": True},
+            ["screen_for", "asq_wish_dead", "asq_now", "withdrawal"] + REST,
+        ),
+        # the same without thoughts of suicide: the schedule instead of the acuity question
+        (
+            {"use_frequency": "weekly", "outpatient_failed": True},
+            ["screen_for", "asq_wish_dead", "withdrawal"] + REST + ["can_attend"],
+        ),
+    ],
+)
+def test_the_longest_screens_ask_ten(answers, asked):
+    assert questions_asked({**QUIET_SLOTS, "asq_now": None, "can_attend": True, **answers}) == asked
