@@ -249,6 +249,10 @@ def report(runs: List[Run]) -> None:
     print(f"screens with a question asked twice: {sum(bool(r.repeated) for r in runs)}/{n}")
     if asked:
         print(f"questions asked (complete screens): median {asked[len(asked) // 2]}, most {asked[-1]}")
+        # The first question asks who and how old; "me" alone brings the age as a question of its own, and a
+        # bare yes to the health question brings "which was it?": the screen's own questions, without those.
+        own = sorted(len(set(r.asked) - {"age"}) for r in runs if r.expected_level != "crisis")
+        print(f"the screen's own questions (complete screens): median {own[len(own) // 2]}, most {own[-1]}")
 
 
 def main(argv=None) -> int:
