@@ -101,16 +101,17 @@ QUESTIONS: Dict[str, Tuple[str, str]] = {
         "Do you think your loved one is having thoughts of killing themselves right now?",
     ),
     "withdrawal": (
-        "When you cut down or stop, do you get shakes, sweats, or see or hear things that aren't there? "
-        "Ever had a seizure or the DTs? Or a medical condition that needs a nurse or doctor every day?",
-        "When your loved one cuts down or stops, do they get shakes, sweats, or see or hear things that aren't "
-        "there? Ever had a seizure or the DTs? Or a medical condition that needs a nurse or doctor every day?",
+        "When you cut down or stop drinking or using, do you get shakes, sweats, or see or hear things that "
+        "aren't there? Any seizures or DTs, ever? Or a medical condition needing a nurse or doctor every day?",
+        "When your loved one cuts down or stops drinking or using, do they get shakes, sweats, or see or hear "
+        "things that aren't there? Any seizures or DTs, ever? Or a medical condition needing a nurse or doctor "
+        "every day?",
     ),
     "withdrawal:which": (
-        "Thank you for telling me. Which was it: withdrawal signs when cutting down, a medical condition "
-        "that needs daily care, or both?",
-        "Thank you for telling me. Which was it: withdrawal signs when they cut down, a medical condition "
-        "that needs daily care, or both?",
+        "Thank you for telling me. Which was it: withdrawal signs (shakes, sweats, seeing things, a seizure), "
+        "a medical condition that needs daily care, or both?",
+        "Thank you for telling me. Which was it: withdrawal signs (shakes, sweats, seeing things, a seizure), "
+        "a medical condition that needs daily care, or both?",
     ),
     "medical_daily_care": (
         "Do you have a medical condition that needs a nurse or doctor every day?",

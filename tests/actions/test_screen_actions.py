@@ -145,6 +145,20 @@ async def test_the_first_question_comes_after_the_introduction(dispatcher, track
     ]
 
 
+async def test_after_a_bare_yes_to_the_health_question_the_screen_asks_which(dispatcher, tracker_from, domain):
+    tracker = tracker_from("screen_validate_which")  # screen_retry says a bare yes came before
+    assert await ASK_ACTIONS["withdrawal"]().run(dispatcher, tracker, domain) == []
+    assert shown(dispatcher) == [
+        {
+            "text": "Thank you for telling me. Which was it: withdrawal signs (shakes, sweats, seeing things, "
+            "a seizure), a medical condition that needs daily care, or both?",
+            "buttons": buttons("withdrawal:which"),
+        },
+        # the answer may still speak of a seizure: the net is told it is history, as for the question itself
+        {"custom": {"screen_question": "withdrawal"}},
+    ]
+
+
 async def test_after_a_question_in_the_middle_the_screen_picks_up_where_it_was(dispatcher, tracker_from, domain):
     events = await ASK_ACTIONS["asq_wish_dead"]().run(dispatcher, tracker_from("screen_ask_resume"), domain)
     assert events == []
@@ -476,3 +490,24 @@ REST = ["phq_interest", "phq_mood", "unmanageable", "use_frequency", "outpatient
 )
 def test_the_longest_screens_ask_ten(answers, asked):
     assert questions_asked({**QUIET_SLOTS, "asq_now": None, "can_attend": True, **answers}) == asked
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        # a yes again without saying which: withdrawal, the half whose risk is worse to miss
+        ("yes", {"withdrawal": True, "medical_daily_care": "skipped", "screen_retry": None}),
+        ("both", {"withdrawal": True, "medical_daily_care": True, "screen_retry": None}),
+        ("the first one", {"withdrawal": True, "medical_daily_care": False, "screen_retry": None}),
+    ],
+)
+def test_the_answer_to_which_fills_both_halves(text, values, dispatcher, tracker_from):
+    assert read_answer("withdrawal", text, dispatcher, tracker_from("screen_validate_which")) == values
+
+
+def test_skipping_the_health_question_skips_both_halves(dispatcher, tracker_from):
+    assert read_answer("withdrawal", "skip", dispatcher, tracker_from("screen_validate_yes")) == {
+        "withdrawal": "skipped",
+        "medical_daily_care": "skipped",
+        "screen_retry": None,
+    }
