@@ -300,6 +300,69 @@ WITHDRAWAL_SIGNS = [
 ]
 
 
+# -- medical safety: withdrawal signs, or daily medical care, in one question --
+# Both point to the same level (inpatient / medically managed withdrawal), so the screen asks them together;
+# the answer still says which, for the clinician and for the result's words.
+WITHDRAWAL = "withdrawal"
+MEDICAL = "medical_daily_care"
+# A yes that does not say which ("yes", "yes, once"): the screen asks which one.
+WHICH = _Sentinel("WHICH")
+
+MEDICAL_SIGNS = [
+    r"medical( condition| care| issue| problem| thing| stuff)?",
+    r"(a |the )?condition",
+    r"nurs(e|es|ing)",
+    r"(doctor|dr) (every day|daily|each day)",
+    r"(daily|every day) (medical )?care",
+    r"diabet(es|ic)",
+    r"insulin",
+    r"dialysis",
+    r"cirrhosis",
+    r"(liver|kidney|heart|lung) (failure|disease|problems?|condition|issues?)",
+    r"cancer",
+    r"chemo(therapy)?",
+    r"wounds?",
+    r"oxygen",
+    r"pregnan(t|cy)",
+    r"copd",
+    r"home health",
+    r"(bed ?ridden|bedbound|in a wheelchair)",
+]
+_BOTH = [r"both( of (them|those|these))?", r"all of (it|that|them|those)", r"(the )?two of them"]
+_NEITHER = [r"neither( one| of (them|those|these))?", r"none of (it|that|them|those|these)", r"no to (both|all)"]
+_FIRST = [r"(the )?first( one)?", r"withdrawal"]
+_SECOND = [r"(the )?second( one)?", r"(the )?(other|last)( one)?"]
+
+
+def parse_health(text: Any, which: bool = False) -> Any:
+    """{WITHDRAWAL: bool, MEDICAL: bool} from one answer to both questions, or WHICH, SKIP, UNREADABLE.
+
+    A sign named and not denied is a yes to its half; the half not named is a no ("yes, I get the shakes").
+    On the withdrawal half a partial yes is a yes, as the withdrawal question always read it. `which` reads
+    the answer to "which one?" after a yes that did not say: "the first", "the other one".
+    """
+    t = normalize(text)
+    if not t:
+        return UNREADABLE
+    if any(re.match(_phrase(p), t) for p in SKIP_WORDS):
+        return SKIP
+    if has(t, _NEITHER):
+        return {WITHDRAWAL: False, MEDICAL: False}
+    if has(t, _BOTH) and not re.match(r"^(no|not|nope|nah)\b", t):
+        return {WITHDRAWAL: True, MEDICAL: True}
+    withdrawal, medical = sign_present(t, WITHDRAWAL_SIGNS), sign_present(t, MEDICAL_SIGNS)
+    if which and not (withdrawal or medical):
+        withdrawal, medical = has(t, _FIRST), has(t, _SECOND)
+    if withdrawal or medical:
+        return {WITHDRAWAL: withdrawal, MEDICAL: medical}
+    answer = parse_yes_no(t, hedge=True)
+    if answer is True:
+        return WHICH
+    if answer is False or _signs(t, WITHDRAWAL_SIGNS + MEDICAL_SIGNS, denied=True):
+        return {WITHDRAWAL: False, MEDICAL: False}
+    return answer
+
+
 # -- tried treatment before, and it did not hold ---------------------------
 # An answer that names a service is an answer here, not a question about it.
 TREATMENT_WORDS = [
@@ -335,6 +398,7 @@ _NOT_HELD = [
     r"(started|using|drinking) again",
     r"(couldnt|could not|cant|cannot|wasnt able to) (stop|stay|quit|cut|keep)",
     r"(kept|keeps|still) (using|drinking|going back)",
+    r"still (drinks?|drank|uses?|used|smokes?|gets? high)",
     r"(dropped|drop|fell|falls) (out|off)",
     r"(quit|stopped) going",
     r"lasted",
@@ -365,7 +429,10 @@ def parse_tried_before(text: Any) -> Any:
         return False  # "NA is working, 6 weeks clean"
     if has(t, _NEVER_TRIED):
         return False
-    return parse_yes_no(t, hedge=UNSURE)
+    answer = parse_yes_no(t, hedge=UNSURE)
+    if answer is UNREADABLE and tried and not looks_like_question(text):
+        return True  # "went to AA for a year": naming what was tried, and not that it holds, answers yes
+    return answer
 
 
 # -- is home a safe place to recover ---------------------------------------

@@ -34,11 +34,16 @@ from core.wording import crisis_reply
 FORM = "screen_form"
 SKIPPED = "skipped"
 RETRY_SLOT = "screen_retry"
+# The retry slot's value after a yes to the health question that did not say which half it meant.
+WHICH_HEALTH = "withdrawal:which"
 RESULT_SLOT = "screen_result"
 OUTCOME_SLOT = "screen_outcome"
 
 # The order of the questions; asq_now is asked only after a yes (or no
-# answer) to asq_wish_dead.
+# answer) to asq_wish_dead. The withdrawal question asks about daily medical
+# care too and fills both slots; medical_daily_care is asked on its own only
+# when the safety net took the withdrawal answer. Readiness is not asked: the
+# clinician who calls back asks it.
 QUESTIONS: List[str] = [
     "screen_for",
     "screen_age",
@@ -52,7 +57,6 @@ QUESTIONS: List[str] = [
     "use_frequency",
     "outpatient_failed",
     "home_safe",
-    "readiness",
     "can_attend",
 ]
 
@@ -64,7 +68,7 @@ PARSERS: Dict[str, Callable[[str], Any]] = {
     "screen_age": parse.parse_age,
     "asq_wish_dead": lambda text: parse.parse_yes_no(text, hedge=True),
     "asq_now": lambda text: parse.parse_yes_no(text, hedge=True),
-    "withdrawal": lambda text: parse.parse_yes_no(text, hedge=True, also_yes=parse.WITHDRAWAL_SIGNS),
+    "withdrawal": parse.parse_health,
     "medical_daily_care": lambda text: parse.parse_yes_no(text, hedge=parse.UNSURE),
     "phq_interest": parse.parse_phq_item,
     "phq_mood": parse.parse_phq_item,
@@ -72,7 +76,6 @@ PARSERS: Dict[str, Callable[[str], Any]] = {
     "use_frequency": parse.parse_frequency,
     "outpatient_failed": parse.parse_tried_before,
     "home_safe": parse.parse_home_safe,
-    "readiness": lambda text: parse.parse_scale(text, 0, 10),
     "can_attend": parse.parse_attendance,
 }
 
@@ -89,9 +92,11 @@ def answer_about_history(tracker: Tracker) -> Optional[List[Dict[str, Any]]]:
     if tracker.active_loop_name != FORM or not history_kinds(slot) or assess_answer(text, slot).is_crisis:
         return None
     parsed = PARSERS[slot](text)
-    if parsed is parse.UNREADABLE or parsed is parse.SKIP:
-        parsed = True  # it speaks of the very thing asked about; on the ASQ not knowing is the riskier answer anyway
-    return [SlotSet(slot, parsed), SlotSet(RETRY_SLOT, None), FollowupAction(FORM)]
+    if not isinstance(parsed, dict):
+        # It speaks of the very thing asked about (a seizure, thoughts of suicide): a yes. On the ASQ not
+        # knowing is the riskier answer anyway; on the health question daily medical care is then asked alone.
+        parsed = {slot: True}
+    return [SlotSet(name, value) for name, value in parsed.items()] + [SlotSet(RETRY_SLOT, None), FollowupAction(FORM)]
 
 
 def answers_from_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
@@ -120,11 +125,13 @@ def remaining_questions(slots: Mapping[str, Any]) -> List[str]:
     questions = list(QUESTIONS)
     if slots.get("asq_wish_dead") is False:
         questions.remove("asq_now")
+    answers = answers_from_slots(slots)
+    if not scoring.asks_schedule(answers):
+        questions.remove("can_attend")
     # Questions whose answer can no longer change the suggestion are not asked: the screen stays short
     # (withdrawal or daily nursing care already mean inpatient; "unmanageable" already means PHP; daily
-    # use already means IOP). Those that raise a flag for the clinician, like mood, home and schedule,
-    # are always asked.
-    answers = answers_from_slots(slots)
+    # use already means IOP). Those that raise a flag for the clinician, like mood and home, are always
+    # asked; the schedule is asked only where it is about the suggested level's hours.
     return [q for q in questions if answers.get(q) is not None or not scoring.cannot_change(q, answers)]
 
 
@@ -152,19 +159,32 @@ def read_answer(
     """
     if value is None or value == SKIPPED:
         return {slot: value}
-    parsed = PARSERS[slot](str(value))
+    which = slot == "withdrawal" and tracker.get_slot(RETRY_SLOT) == WHICH_HEALTH
+    parsed = parse.parse_health(str(value), which=True) if which else PARSERS[slot](str(value))
+    if parsed is parse.WHICH:
+        if not which:
+            # "yes, once": the form asks again which of the two it was (see AskScreenQuestion).
+            return {slot: None, RETRY_SLOT: WHICH_HEALTH}
+        # A yes twice without saying which: withdrawal is the half whose risk is worse to miss.
+        parsed = {parse.WITHDRAWAL: True, parse.MEDICAL: SKIPPED}
+    if isinstance(parsed, dict):
+        return {**parsed, RETRY_SLOT: None}
     if parsed is parse.UNREADABLE and parse.looks_like_question(value):
         answer = faq_answer(tracker, domain or {})
         if answer:
             dispatcher.utter_message(**answer)
         return {slot: None}
     if parsed is parse.SKIP:
+        if slot == "withdrawal":
+            return {slot: SKIPPED, parse.MEDICAL: SKIPPED, RETRY_SLOT: None}
         return {slot: SKIPPED, RETRY_SLOT: None}
     if parsed is parse.UNREADABLE:
         if tracker.get_slot(RETRY_SLOT) != slot:
             dispatcher.utter_message(response="utter_screen_not_understood")
             return {slot: None, RETRY_SLOT: slot}
         values = {slot: SKIPPED, RETRY_SLOT: None}
+        if slot == "withdrawal":
+            values[parse.MEDICAL] = SKIPPED  # the question asked about both
         # Skipping the acuity question after a yes ends the screen for the
         # crisis response; "I'll skip that one" would read wrongly before it.
         if not ends_in_crisis({**tracker.slots, **values}):
@@ -229,8 +249,10 @@ class AskScreenQuestion:
         elif before not in (None, "action_listen", FORM):
             dispatcher.utter_message(response="utter_screen_resume")
         age = tracker.get_slot("screen_age")
-        text = question_text(self.slot, tracker.get_slot("screen_for"), age)
-        buttons = [{"title": label, "payload": value} for label, value in question_options(self.slot, age)]
+        which = self.slot == "withdrawal" and tracker.get_slot(RETRY_SLOT) == WHICH_HEALTH
+        ask = WHICH_HEALTH if which else self.slot
+        text = question_text(ask, tracker.get_slot("screen_for"), age)
+        buttons = [{"title": label, "payload": value} for label, value in question_options(ask, age)]
         dispatcher.utter_message(text=text, buttons=buttons)
         if history_kinds(self.slot):
             # The gateway's safety net is told which question the next message answers (never shown).

@@ -30,7 +30,20 @@ OPTIONS: Dict[str, List[Tuple[str, str]]] = {
     "screen_age": [("18 or older", "18 or older"), ("Under 18", "under 18")],
     "asq_wish_dead": YES_NO,
     "asq_now": YES_NO,
-    "withdrawal": YES_NO,
+    # One question about withdrawal signs and daily medical care (both mean medical care first).
+    "withdrawal": [
+        ("Withdrawal signs", "withdrawal signs"),
+        ("Daily medical care", "daily medical care"),
+        ("Both", "both"),
+        ("Neither", "neither"),
+        ("Not sure", "not sure"),
+    ],
+    # After a yes that did not say which.
+    "withdrawal:which": [
+        ("Withdrawal signs", "withdrawal signs"),
+        ("Daily medical care", "daily medical care"),
+        ("Both", "both"),
+    ],
     "medical_daily_care": YES_NO,
     "phq_interest": [
         ("Not at all", "not at all"),
@@ -47,7 +60,6 @@ OPTIONS: Dict[str, List[Tuple[str, str]]] = {
     ],
     "outpatient_failed": YES_NO,
     "home_safe": YES_NO,
-    "readiness": [],  # a number from 0 to 10, typed
     "can_attend": [
         ("Yes, mornings", "mornings"),
         ("Yes, evenings", "evenings"),
@@ -89,10 +101,17 @@ QUESTIONS: Dict[str, Tuple[str, str]] = {
         "Do you think your loved one is having thoughts of killing themselves right now?",
     ),
     "withdrawal": (
-        "When you cut down or stop drinking or using, do you get shakes, sweats, or see or hear things "
-        "that aren't there? Or have you ever had a seizure or the DTs?",
-        "When your loved one cuts down or stops drinking or using, do they get shakes, sweats, or see or "
-        "hear things that aren't there? Or have they ever had a seizure or the DTs?",
+        "When you cut down or stop drinking or using, do you get shakes, sweats, or see or hear things that "
+        "aren't there? Any seizures or DTs, ever? Or a medical condition needing a nurse or doctor every day?",
+        "When your loved one cuts down or stops drinking or using, do they get shakes, sweats, or see or hear "
+        "things that aren't there? Any seizures or DTs, ever? Or a medical condition needing a nurse or doctor "
+        "every day?",
+    ),
+    "withdrawal:which": (
+        "Thank you for telling me. Which was it: withdrawal signs (shakes, sweats, seeing things, a seizure), "
+        "a medical condition that needs daily care, or both?",
+        "Thank you for telling me. Which was it: withdrawal signs (shakes, sweats, seeing things, a seizure), "
+        "a medical condition that needs daily care, or both?",
     ),
     "medical_daily_care": (
         "Do you have a medical condition that needs a nurse or doctor every day?",
@@ -124,10 +143,6 @@ QUESTIONS: Dict[str, Tuple[str, str]] = {
     "home_safe": (
         "Is home a safe place for you to recover: no one drinking or using there, and no violence?",
         "Is home a safe place for them to recover: no one drinking or using there, and no violence?",
-    ),
-    "readiness": (
-        "From 0 to 10, how ready do you feel to make a change? 0 is not at all, 10 is completely ready.",
-        "From 0 to 10, how ready does your loved one seem to make a change? 0 is not at all, 10 is completely ready.",
     ),
     "can_attend": (
         "If it's suggested, could you make about 9 hours a week for sessions, in the mornings or the evenings?",
@@ -241,9 +256,10 @@ ANSWER_LABELS: Tuple[Tuple[str, str], ...] = (
     ("use_frequency", "use now"),
     ("outpatient_failed", "outpatient tried, could not cut down"),
     ("home_safe", "home safe to recover"),
-    ("readiness", "readiness (0-10)"),
     ("can_attend", "can attend IOP hours"),
 )
+# Asked by the clinician who calls back, not by the screen.
+AT_INTAKE = "readiness to change (0-10): ask at intake"
 FLAG_NOTES: Dict[str, str] = {
     s.ASQ_ACUTE: "ASQ ACUTE: crisis response given, screen stopped",
     s.ASQ_NON_ACUTE: "ASQ non-acute positive: priority follow-up",
@@ -287,6 +303,8 @@ def summary_for_staff(suggestion: Suggestion, answers: Mapping[str, Any]) -> str
         f"{label}: {_shown(answers.get(key))}"
         for key, label in ANSWER_LABELS
         if key != "asq_now" or answers.get("asq_wish_dead") is not False
+        # the schedule question is about IOP's hours, and asked only when IOP is suggested
+        if key != "can_attend" or answers.get(key) is not None or suggestion.level == s.IOP
     ]
-    lines.append("Answers: " + " | ".join(shown) + ".")
+    lines.append("Answers: " + " | ".join(shown + [AT_INTAKE]) + ".")
     return "\n".join(lines)

@@ -132,6 +132,16 @@ def cannot_change(question: str, answers: Mapping[str, Any]) -> bool:
     return all(rank(level) <= current for _, _, level, _, _ in rules)
 
 
+def asks_schedule(answers: Mapping[str, Any]) -> bool:
+    """Whether the schedule question is asked: only when the suggestion so far is IOP, whose hours it is about,
+    and the first suicide-risk question was answered no.
+
+    After a yes to it (or no answer, which the ASQ counts as a yes) the acuity question was asked, and the
+    clinician who follows up asks about the schedule: the screen stays within ten questions on every path.
+    """
+    return answers.get("asq_wish_dead") is False and suggest_level(answers).level == IOP
+
+
 def unanswered(answers: Mapping[str, Any]) -> List[str]:
     """Deciding questions left without an answer that could still have changed the suggestion."""
     return [q for q in DECIDING_QUESTIONS if answers.get(q) is None and not cannot_change(q, answers)]

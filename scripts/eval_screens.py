@@ -46,7 +46,7 @@ STEP_OF_SLOT = {
     "screen_age": "age",
     "asq_wish_dead": "asq_wish_dead",
     "asq_now": "asq_now",
-    "withdrawal": "withdrawal",
+    "withdrawal": "health",  # withdrawal signs and daily medical care, asked together
     "medical_daily_care": "medical",
     "phq_interest": "phq2_interest",
     "phq_mood": "phq2_mood",
@@ -54,7 +54,6 @@ STEP_OF_SLOT = {
     "use_frequency": "frequency",
     "outpatient_failed": "tried_before",
     "home_safe": "home_safe",
-    "readiness": "readiness",
     "can_attend": "schedule",
 }
 
@@ -209,8 +208,11 @@ def run_scenario(helpline: Helpline, number: int, scenario: Dict[str, Any]) -> R
             run.note = f"the screen stopped without a result (active loop {active!r})"
             return run
         step = STEP_OF_SLOT.get(slot, slot)
+        again = step in run.asked
         run.asked.append(step)
-        if step in answers:
+        if again and f"{step}_again" in answers:
+            text = answers[f"{step}_again"]  # the reply to the screen's "which was it?"
+        elif step in answers:
             text = answers[step]
         else:
             run.unplanned.append(step)
@@ -247,6 +249,10 @@ def report(runs: List[Run]) -> None:
     print(f"screens with a question asked twice: {sum(bool(r.repeated) for r in runs)}/{n}")
     if asked:
         print(f"questions asked (complete screens): median {asked[len(asked) // 2]}, most {asked[-1]}")
+        # The first question asks who and how old; "me" alone brings the age as a question of its own, and a
+        # bare yes to the health question brings "which was it?": the screen's own questions, without those.
+        own = sorted(len(set(r.asked) - {"age"}) for r in runs if r.expected_level != "crisis")
+        print(f"the screen's own questions (complete screens): median {own[len(own) // 2]}, most {own[-1]}")
 
 
 def main(argv=None) -> int:

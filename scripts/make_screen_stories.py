@@ -48,21 +48,20 @@ SELF_ADULT: List[Answer] = [
 ]
 QUIET: List[Answer] = [  # nothing that points above standard outpatient
     a("asq_wish_dead", "no", "deny", False),
-    a("withdrawal", "nope", "deny", False),
-    a("medical_daily_care", "no", "deny", False),
+    a("withdrawal", "nope", "deny", False, medical_daily_care=False),
     a("phq_interest", "not at all", "screen_answer", 0),
     a("phq_mood", "several days", "screen_answer", 1),
     a("unmanageable", "no", "deny", False),
     a("use_frequency", "once a month maybe", "screen_answer", "less"),
     a("outpatient_failed", "no", "deny", False),
     a("home_safe", "yes", "affirm", True),
-    a("readiness", "7", "screen_answer", 7),
-    a("can_attend", "yes", "affirm", True),
 ]
+# The schedule question, asked only when IOP is suggested.
+SCHEDULE: List[Answer] = [a("can_attend", "yes", "affirm", True)]
 
 
-def replace(answers: List[Answer], slot: str, text: str, intent: str, value: Any) -> List[Answer]:
-    return [a(slot, text, intent, value) if next(iter(ans[2])) == slot else ans for ans in answers]
+def replace(answers: List[Answer], slot: str, text: str, intent: str, value: Any, **more: Any) -> List[Answer]:
+    return [a(slot, text, intent, value, **more) if next(iter(ans[2])) == slot else ans for ans in answers]
 
 
 # The answers as buttons send them (see actions/screen_messages.py).
@@ -72,38 +71,33 @@ BUTTONS_LOVED_ONE: List[Answer] = [
 ]
 BUTTONS_QUIET: List[Answer] = [
     a("asq_wish_dead", "no", "deny", False),
-    a("withdrawal", "no", "deny", False),
-    a("medical_daily_care", "not sure", "screen_answer", "skipped"),
+    a("withdrawal", "neither", "screen_answer", False, medical_daily_care=False),
     a("phq_interest", "several days", "screen_answer", 1),
     a("phq_mood", "more than half the days", "screen_answer", 2),
     a("unmanageable", "no", "deny", False),
     a("use_frequency", "every week", "screen_answer", "weekly"),
     a("outpatient_failed", "no", "deny", False),
     a("home_safe", "yes", "affirm", True),
-    a("readiness", "5", "screen_answer", 5),
-    a("can_attend", "evenings", "screen_answer", "evenings"),
 ]
 
 PATHS: Dict[str, List[Answer]] = {
     "to standard outpatient": SELF_ADULT + QUIET,
-    "to IOP, daily use": SELF_ADULT + replace(QUIET, "use_frequency", "every day", "screen_answer", "daily"),
+    "to IOP, daily use": SELF_ADULT + replace(QUIET, "use_frequency", "every day", "screen_answer", "daily") + SCHEDULE,
     "to PHP, daily life unmanageable": SELF_ADULT + replace(QUIET, "unmanageable", "yeah", "affirm", True),
     "to residential, home not safe": SELF_ADULT + replace(QUIET, "home_safe", "not really", "deny", False),
     "to inpatient, withdrawal": SELF_ADULT
-    + replace(QUIET, "withdrawal", "yes, shakes and sweats", "screen_answer", True),
+    + replace(QUIET, "withdrawal", "yes, shakes and sweats", "screen_answer", True, medical_daily_care=False),
     "for a teenage son to IOP, skipping questions": [
         a("screen_for", "my son, he's 16", "screen_answer", "other", screen_age="minor"),
         a("asq_wish_dead", "no", "deny", False),
-        a("withdrawal", "not sure", "screen_answer", "skipped"),
-        a("medical_daily_care", "no", "deny", False),
+        a("withdrawal", "not sure", "screen_answer", "skipped", medical_daily_care="skipped"),
         a("phq_interest", "sometimes", "screen_answer", 1),
         a("phq_mood", "nearly every day", "screen_answer", 3),
         a("unmanageable", "no", "deny", False),
         a("use_frequency", "every day", "screen_answer", "daily"),
         a("outpatient_failed", "no", "deny", False),
         a("home_safe", "yes", "affirm", True),
-        a("readiness", "skip", "screen_answer", "skipped"),
-        a("can_attend", "yes", "affirm", True),
+        a("can_attend", "after school works", "screen_answer", "evenings"),
     ],
     "for a loved one with the buttons, to standard outpatient": BUTTONS_LOVED_ONE + BUTTONS_QUIET,
 }
@@ -203,7 +197,7 @@ def stories() -> List[str]:
     out += header("crisis at the first question") + slot("requested_slot", "screen_for")
     out += user("i want to kill myself", "crisis") + leaves_for_crisis() + [""]
 
-    out += header("crisis in the middle") + answer_steps(SELF_ADULT + QUIET[:3], then="phq_interest")
+    out += header("crisis in the middle") + answer_steps(SELF_ADULT + QUIET[:2], then="phq_interest")
     out += user("i took a whole bottle of pills", "crisis") + leaves_for_crisis() + [""]
 
     # A question in the middle is answered, then the screen resumes.
@@ -214,13 +208,13 @@ def stories() -> List[str]:
     out.append("")
 
     out += header("interrupted twice, by are you a bot and by a question") + answer_steps(
-        SELF_ADULT + QUIET[:4], then="phq_mood"
+        SELF_ADULT + QUIET[:3], then="phq_mood"
     )
     out += user("am i talking to a real person", "bot_challenge")
     out += ["      - action: utter_iamabot", "      - action: screen_form", "      - active_loop: screen_form"]
     out += user("do you take my insurance", "faq/insurance")
     out += ["      - action: action_answer_faq", "      - action: screen_form", "      - active_loop: screen_form"]
-    out += answer_steps(QUIET[4:]) + completion()
+    out += answer_steps(QUIET[3:]) + completion()
     out.append("")
 
     # Stop ends it politely; start_screen restarts it.
@@ -236,7 +230,7 @@ def stories() -> List[str]:
     out += answer_steps(SELF_ADULT + QUIET) + completion()
     out.append("")
 
-    out += header("restarted from the middle") + answer_steps(SELF_ADULT + QUIET[:2], then="medical_daily_care")
+    out += header("restarted from the middle") + answer_steps(SELF_ADULT + QUIET[:2], then="phq_interest")
     out += user("can we start over", "start_screen")
     out += [
         "      - action: action_reset_screen",

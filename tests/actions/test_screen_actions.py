@@ -38,19 +38,36 @@ def buttons(slot, age=None):
 @pytest.mark.parametrize(
     "fixture, events, messages",
     [
+        # a plain yes to the health question does not say which half: the form asks which
         (
             "screen_validate_yes",
             [
-                SlotSet("withdrawal", True),
+                SlotSet("withdrawal", None),
+                SlotSet("screen_retry", "withdrawal:which"),
+                SlotSet("requested_slot", "withdrawal"),
+            ],
+            [],
+        ),
+        # "the other one": daily medical care, not withdrawal; both slots are filled at once
+        (
+            "screen_validate_which",
+            [
+                SlotSet("withdrawal", False),
+                SlotSet("medical_daily_care", True),
                 SlotSet("screen_retry", None),
-                SlotSet("requested_slot", "medical_daily_care"),
+                SlotSet("requested_slot", "phq_interest"),
             ],
             [],
         ),
         # "my son, he's 16" answers who and age at once
         (
             "screen_validate_who_and_age",
-            [SlotSet("screen_for", "other"), SlotSet("screen_retry", None), SlotSet("screen_age", "minor")],
+            [
+                SlotSet("screen_for", "other"),
+                SlotSet("screen_retry", None),
+                SlotSet("screen_age", "minor"),
+                SlotSet("requested_slot", "asq_wish_dead"),
+            ],
             [],
         ),
         # a no to the first ASQ question skips the acuity question
@@ -59,9 +76,17 @@ def buttons(slot, age=None):
             [SlotSet("asq_wish_dead", False), SlotSet("screen_retry", None), SlotSet("requested_slot", "withdrawal")],
             [],
         ),
-        ("screen_validate_asq_yes", [SlotSet("asq_wish_dead", True), SlotSet("screen_retry", None)], []),
+        (
+            "screen_validate_asq_yes",
+            [SlotSet("asq_wish_dead", True), SlotSet("screen_retry", None), SlotSet("requested_slot", "asq_now")],
+            [],
+        ),
         # the ASQ counts a refusal as positive: the acuity question is still asked
-        ("screen_validate_asq_skipped", [SlotSet("asq_wish_dead", "skipped"), SlotSet("screen_retry", None)], []),
+        (
+            "screen_validate_asq_skipped",
+            [SlotSet("asq_wish_dead", "skipped"), SlotSet("screen_retry", None), SlotSet("requested_slot", "asq_now")],
+            [],
+        ),
         # a yes to "right now" ends the form at once; the result action gives the crisis response
         (
             "screen_validate_asq_now_yes",
@@ -92,9 +117,10 @@ def buttons(slot, age=None):
             ],
             [{"response": "utter_screen_skipping"}],
         ),
+        # the last question for standard outpatient: the schedule is about IOP's hours, not asked
         (
             "screen_validate_skip",
-            [SlotSet("readiness", "skipped"), SlotSet("screen_retry", None), SlotSet("requested_slot", "can_attend")],
+            [SlotSet("home_safe", "skipped"), SlotSet("screen_retry", None), SlotSet("requested_slot", None)],
             [],
         ),
         (
@@ -116,6 +142,20 @@ async def test_the_first_question_comes_after_the_introduction(dispatcher, track
     assert shown(dispatcher) == [
         {"response": "utter_screen_intro"},
         {"text": question_text("screen_for", None, None), "buttons": buttons("screen_for")},
+    ]
+
+
+async def test_after_a_bare_yes_to_the_health_question_the_screen_asks_which(dispatcher, tracker_from, domain):
+    tracker = tracker_from("screen_validate_which")  # screen_retry says a bare yes came before
+    assert await ASK_ACTIONS["withdrawal"]().run(dispatcher, tracker, domain) == []
+    assert shown(dispatcher) == [
+        {
+            "text": "Thank you for telling me. Which was it: withdrawal signs (shakes, sweats, seeing things, "
+            "a seizure), a medical condition that needs daily care, or both?",
+            "buttons": buttons("withdrawal:which"),
+        },
+        # the answer may still speak of a seizure: the net is told it is history, as for the question itself
+        {"custom": {"screen_question": "withdrawal"}},
     ]
 
 
@@ -175,7 +215,6 @@ IOP_ANSWERS = {
     "use_frequency": "daily",
     "outpatient_failed": True,
     "home_safe": True,
-    "readiness": 7,
     "can_attend": "mornings",
 }
 
@@ -207,7 +246,7 @@ async def test_result_for_a_teen_shows_the_teen_track(full_profile, dispatcher, 
     result = events[0]["value"]
     assert result["level"] == "iop"
     assert result["flags"] == ["adolescent", "co_occurring", "schedule_conflict"]
-    assert result["answers"]["readiness"] is None  # skipped: noted, not deciding
+    assert "readiness" not in result["answers"]  # the clinician asks it at intake
     text = shown(dispatcher)[0]["text"]
     assert "may fit your loved one best" in text and "About 6 hours a week" in text
     assert "Test Valley IOP runs a track for teens" in text
@@ -312,16 +351,163 @@ def test_questions_that_cannot_change_the_suggestion_are_not_asked():
     withdrawal = remaining_questions({**base, "withdrawal": True})
     assert not {"unmanageable", "use_frequency", "outpatient_failed"} & set(withdrawal)
     # what raises a flag for the clinician is still asked
-    assert {"phq_interest", "phq_mood", "home_safe", "readiness", "can_attend"} <= set(withdrawal)
+    assert {"phq_interest", "phq_mood", "home_safe"} <= set(withdrawal)
     daily = remaining_questions({**base, "withdrawal": False, "medical_daily_care": False, "use_frequency": "daily"})
     assert "outpatient_failed" not in daily and "unmanageable" in daily
     assert "outpatient_failed" in remaining_questions({**base, "use_frequency": "weekly"})
     # life made unmanageable already means PHP: how often, or whether outpatient care failed, cannot raise it
     unmanageable = remaining_questions({**base, "withdrawal": False, "medical_daily_care": False, "unmanageable": True})
     assert not {"use_frequency", "outpatient_failed"} & set(unmanageable)
-    assert {"home_safe", "readiness", "can_attend"} <= set(unmanageable)
+    assert "home_safe" in set(unmanageable)
 
 
 def test_who_and_age_are_asked_together():
     options = dict(question_options("screen_for"))
     assert [PARSERS["screen_age"](payload) for payload in options.values()] == ["adult", "minor", "adult", "minor"]
+
+
+# -- which questions are asked, and how many --------------------------------------------
+QUIET_SLOTS = {
+    "screen_for": "self",
+    "screen_age": "adult",
+    "asq_wish_dead": False,
+    "withdrawal": False,
+    "medical_daily_care": False,
+    "phq_interest": 0,
+    "phq_mood": 0,
+    "unmanageable": False,
+    "use_frequency": "less",
+    "outpatient_failed": False,
+    "home_safe": True,
+}
+
+
+@pytest.mark.parametrize(
+    "answers, asked",
+    [
+        ({}, False),  # standard outpatient
+        ({"use_frequency": "daily"}, True),  # IOP: its hours are what the question is about
+        ({"outpatient_failed": True}, True),
+        ({"use_frequency": "daily", "screen_age": "minor"}, True),
+        ({"unmanageable": True}, False),  # PHP
+        ({"home_safe": False, "use_frequency": "daily"}, False),  # residential
+        ({"withdrawal": True, "use_frequency": "daily"}, False),  # inpatient
+        ({"medical_daily_care": True}, False),
+        # after thoughts of suicide in the past weeks, or no answer to that, the clinician who follows up asks it
+        ({"asq_wish_dead": True, "asq_now": False, "use_frequency": "daily"}, False),
+        ({"asq_wish_dead": "skipped", "asq_now": False, "use_frequency": "daily"}, False),
+    ],
+)
+def test_the_schedule_is_asked_only_for_iop(answers, asked):
+    assert ("can_attend" in remaining_questions({**QUIET_SLOTS, **answers})) is asked
+
+
+def test_readiness_is_not_asked():
+    assert "readiness" not in remaining_questions({})
+    assert "readiness" not in ASK_ACTIONS
+
+
+def questions_asked(answers):
+    """The questions a visitor is asked who answers `answers`, in order, as the form asks them."""
+    slots, asked = {}, []
+    while True:
+        left = [q for q in remaining_questions(slots) if slots.get(q) is None]
+        if not left:
+            return asked
+        question = left[0]
+        asked.append(question)
+        assert asked.count(question) == 1, f"{question} asked twice"
+        if question == "screen_for":  # the buttons, or "my son, he's 16", answer who and age at once
+            slots["screen_age"] = answers["screen_age"]
+        if question == "withdrawal":  # one question, both slots
+            slots["medical_daily_care"] = answers["medical_daily_care"]
+        slots[question] = answers[question]
+
+
+def every_screen():
+    import itertools
+
+    choices = {
+        "screen_for": ["self"],  # for whom changes the words, not which questions
+        "screen_age": ["adult", "minor"],
+        "asq": [(False, None), (True, False), (True, True), ("skipped", False)],
+        "health": [(False, False), (True, False), (False, True), ("skipped", "skipped")],
+        "phq": [(0, 0), (3, 3)],
+        "unmanageable": [False, True, "unsure"],
+        "use_frequency": ["daily", "weekly", "none"],
+        "outpatient_failed": [False, True],
+        "home_safe": [True, False],
+        "can_attend": [True, False],
+    }
+    for combo in itertools.product(*choices.values()):
+        c = dict(zip(choices, combo))
+        (wish, now), (withdrawal, medical), (interest, mood) = c.pop("asq"), c.pop("health"), c.pop("phq")
+        yield {
+            **c,
+            "asq_wish_dead": wish,
+            "asq_now": now,
+            "withdrawal": withdrawal,
+            "medical_daily_care": medical,
+            "phq_interest": interest,
+            "phq_mood": mood,
+        }
+
+
+def test_no_screen_asks_more_than_ten_questions():
+    counts = [len(questions_asked(answers)) for answers in every_screen()]
+    assert max(counts) == 10
+    # every answer "no": nine
+    assert questions_asked({**QUIET_SLOTS, "asq_now": None, "can_attend": None}) == [
+        "screen_for",
+        "asq_wish_dead",
+        "withdrawal",
+        "phq_interest",
+        "phq_mood",
+        "unmanageable",
+        "use_frequency",
+        "outpatient_failed",
+        "home_safe",
+    ]
+
+
+REST = ["phq_interest", "phq_mood", "unmanageable", "use_frequency", "outpatient_failed", "home_safe"]
+
+
+@pytest.mark.parametrize(
+    "answers, asked",
+    [
+        # thoughts of suicide in the past weeks, not now; weekly use after counselling that did not hold: IOP
+        (
+            {"asq_wish_dead": True, "asq_now": False, "use_frequency": "weekly", "outpatient_failed": True},
+            ["screen_for", "asq_wish_dead", "asq_now", "withdrawal"] + REST,
+        ),
+        # the same without thoughts of suicide: the schedule instead of the acuity question
+        (
+            {"use_frequency": "weekly", "outpatient_failed": True},
+            ["screen_for", "asq_wish_dead", "withdrawal"] + REST + ["can_attend"],
+        ),
+    ],
+)
+def test_the_longest_screens_ask_ten(answers, asked):
+    assert questions_asked({**QUIET_SLOTS, "asq_now": None, "can_attend": True, **answers}) == asked
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        # a yes again without saying which: withdrawal, the half whose risk is worse to miss
+        ("yes", {"withdrawal": True, "medical_daily_care": "skipped", "screen_retry": None}),
+        ("both", {"withdrawal": True, "medical_daily_care": True, "screen_retry": None}),
+        ("the first one", {"withdrawal": True, "medical_daily_care": False, "screen_retry": None}),
+    ],
+)
+def test_the_answer_to_which_fills_both_halves(text, values, dispatcher, tracker_from):
+    assert read_answer("withdrawal", text, dispatcher, tracker_from("screen_validate_which")) == values
+
+
+def test_skipping_the_health_question_skips_both_halves(dispatcher, tracker_from):
+    assert read_answer("withdrawal", "skip", dispatcher, tracker_from("screen_validate_yes")) == {
+        "withdrawal": "skipped",
+        "medical_daily_care": "skipped",
+        "screen_retry": None,
+    }

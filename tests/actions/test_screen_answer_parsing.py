@@ -16,10 +16,12 @@ from actions.answer_parsing import (
     UNREADABLE,
     UNSURE,
     WEEKLY,
+    WHICH,
     WITHDRAWAL_SIGNS,
     parse_age,
     parse_attendance,
     parse_frequency,
+    parse_health,
     parse_home_safe,
     parse_phq_item,
     parse_scale,
@@ -421,6 +423,12 @@ def test_a_withdrawal_sign_counts_in_its_own_clause(text, expected):
         ("she tried AA and a therapist, nothing worked", True),
         ("yes", True),
         ("meetings, a couple of times, but i couldn't stay stopped", True),
+        ("he saw a therapist all last year and he still drinks every weekend", True),
+        ("went to AA for a year", True),
+        ("i tried counseling", True),
+        ("she did a few months of outpatient", True),
+        ("what is AA?", UNREADABLE),  # a question in the middle of the screen, answered as one
+        ("does outpatient count", UNREADABLE),
         ("i go to smart recovery and it's helping, 3 months sober", False),
         ("never tried anything like that", False),
         ("no this would be the first time", False),
@@ -449,3 +457,69 @@ def test_home_safe_reads_danger_at_home_as_not_safe(text, expected):
 
 def test_a_hedged_home_answer_is_unsure():
     assert parse_home_safe("kind of") == UNSURE
+
+
+# -- withdrawal signs and daily medical care, asked as one question ---------------------
+W, M = "withdrawal", "medical_daily_care"
+NEITHER = {W: False, M: False}
+ONLY_W = {W: True, M: False}
+ONLY_M = {W: False, M: True}
+BOTH = {W: True, M: True}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("no", NEITHER),
+        ("nah", NEITHER),
+        ("Neither", NEITHER),
+        ("no to both", NEITHER),
+        ("none of that", NEITHER),
+        ("no, i feel fine when i stop", NEITHER),
+        ("he has never had the shakes", NEITHER),
+        ("no, i see my doctor once a year for a checkup", NEITHER),
+        ("yes, the shakes every morning", ONLY_W),
+        ("yeah i sweat a ton and can't sleep when i quit", ONLY_W),
+        ("i had a seizure once when i stopped drinking", ONLY_W),
+        ("no seizures, but i saw spiders on the ceiling last time", ONLY_W),
+        ("Withdrawal signs", ONLY_W),
+        ("sometimes i get shaky", ONLY_W),
+        ("daily medical care", ONLY_M),
+        ("no withdrawal, but i'm on dialysis and a nurse checks on me every day", ONLY_M),
+        ("not the shakes, but she's diabetic and needs insulin shots from a nurse", ONLY_M),
+        ("yes he has heart failure and home health comes daily", ONLY_M),
+        ("both", BOTH),
+        ("both of those, he shakes and he has cirrhosis", BOTH),
+        ("he gets the shakes and a nurse changes his wound dressing daily", BOTH),
+        ("yes", WHICH),
+        ("yes, once", WHICH),
+        ("maybe", WHICH),
+        ("skip", SKIP),
+        ("idk", SKIP),
+        ("not sure", SKIP),
+        ("purple", UNREADABLE),
+        ("", UNREADABLE),
+    ],
+)
+def test_health_question_reads_each_half(text, expected):
+    assert parse_health(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("the first one", ONLY_W),
+        ("the withdrawal", ONLY_W),
+        ("the other one", ONLY_M),
+        ("the second", ONLY_M),
+        ("a medical condition", ONLY_M),
+        ("both", BOTH),
+        ("yes", WHICH),
+    ],
+)
+def test_which_half_after_a_bare_yes(text, expected):
+    assert parse_health(text, which=True) == expected
+
+
+def test_first_and_second_mean_nothing_outside_the_which_question():
+    assert parse_health("the first time i tried to stop") == UNREADABLE

@@ -30,7 +30,6 @@ QUIET = {
     "use_frequency": "weekly",
     "outpatient_failed": False,
     "home_safe": True,
-    "readiness": 7,
     "can_attend": True,
 }
 BANNED = ("diagnosed", "you have a", "asam", "placement", "guarantee", "will be admitted", "addict")
@@ -81,8 +80,25 @@ def test_not_sure_skips():
     assert PARSERS["withdrawal"]("not sure") is SKIP
 
 
-def test_readiness_is_typed_not_tapped():
-    assert question_options("readiness") == []
+def test_readiness_is_left_to_the_clinician():
+    assert "readiness" not in QUESTIONS
+    summary = summary_for_staff(suggest_level(QUIET), QUIET)
+    assert "readiness to change (0-10): ask at intake" in summary
+
+
+def test_the_schedule_is_not_listed_for_staff_when_it_was_not_asked():
+    answers = {**QUIET, "can_attend": None}
+    assert "can attend IOP hours" not in summary_for_staff(suggest_level(answers), answers)
+    iop = {**answers, "use_frequency": "daily"}
+    assert "can attend IOP hours: not answered" in summary_for_staff(suggest_level(iop), iop)
+
+
+def test_the_which_question_offers_only_the_two_halves_and_both():
+    assert [payload for _, payload in question_options("withdrawal:which")] == [
+        "withdrawal signs",
+        "daily medical care",
+        "both",
+    ]
 
 
 def test_teens_are_not_offered_mornings():
@@ -165,7 +181,6 @@ def test_staff_summary_has_level_flags_reasons_and_every_answer():
         "asq_now": False,
         "use_frequency": "daily",
         "phq_interest": 3,
-        "readiness": None,
         "can_attend": "evenings",
     }
     summary = summary_for_staff(suggest_level(answers), answers)
@@ -177,8 +192,8 @@ def test_staff_summary_has_level_flags_reasons_and_every_answer():
         "Answers: ASQ, past weeks: wished dead / thoughts of killing self: yes | ASQ acuity, right now: no | "
         "withdrawal signs when cutting down: no | medical condition needing daily care: no | "
         "PHQ-2 interest (0-3): 3 | PHQ-2 mood (0-3): 1 | daily life unmanageable: no | use now: daily | "
-        "outpatient tried, could not cut down: no | home safe to recover: yes | readiness (0-10): not answered | "
-        "can attend IOP hours: evenings.",
+        "outpatient tried, could not cut down: no | home safe to recover: yes | can attend IOP hours: evenings | "
+        "readiness to change (0-10): ask at intake.",
     ]
 
 

@@ -11,17 +11,15 @@ pytestmark = pytest.mark.e2e
 
 QUIET = [  # answers that point to nothing above standard outpatient
     "no",  # wished you were dead
-    "nope",  # withdrawal
-    "no",  # medical condition needing daily care
+    "nope",  # withdrawal signs, or a medical condition needing daily care (one question)
     "not at all",  # little interest
     "several days",  # down, hopeless
     "no",  # unmanageable
     "once a month maybe",
     "no",  # tried outpatient, could not cut down
     "yes",  # home is safe
-    "7",  # readiness
-    "yes",  # can attend
 ]
+SCHEDULE = ["yes"]  # can attend: asked only when IOP is suggested
 
 
 def texts(replies: List[dict]) -> List[str]:
@@ -56,12 +54,12 @@ def with_answer(index: int, answer: str, skipped: tuple = ()) -> List[str]:
     [
         (["me", "im 34"] + QUIET, "outpatient"),
         # daily use already means IOP: whether outpatient care was tried is not asked
-        (["me", "im 34"] + with_answer(6, "every day", skipped=(7,)), "iop"),
+        (["me", "im 34"] + with_answer(5, "every day", skipped=(6,)) + SCHEDULE, "iop"),
         # life unmanageable already means PHP: how often, or whether outpatient care failed, is not asked
-        (["me", "im 34"] + with_answer(5, "yeah", skipped=(6, 7)), "php"),
-        (["me", "im 34"] + with_answer(8, "not really"), "residential"),
+        (["me", "im 34"] + with_answer(4, "yeah", skipped=(5, 6)), "php"),
+        (["me", "im 34"] + with_answer(7, "not really"), "residential"),
         # withdrawal first: nothing the next three questions could say would change it
-        (["me", "im 34"] + with_answer(1, "yes, shakes and sweats", skipped=(5, 6, 7)), "inpatient"),
+        (["me", "im 34"] + with_answer(1, "yes, shakes and sweats", skipped=(4, 5, 6)), "inpatient"),
     ],
 )
 def test_each_level_is_reachable(helpline, answers, level):
@@ -121,4 +119,5 @@ def test_yes_to_the_first_asq_question_in_own_words_gives_988_then_the_acuity_qu
 def test_a_past_seizure_is_an_answer_to_the_withdrawal_question(helpline):
     replies = texts(run_screen(helpline, ["me", "im 34", "no", "yes i had a seizure once when i quit drinking"]))
     assert not any("741741" in t for t in replies)
-    assert any("nurse or doctor every day" in t for t in replies)  # the next question
+    # one health question now: a seizure named is its withdrawal half, and the screen goes on to mood
+    assert any("little interest or pleasure" in t for t in replies), replies
