@@ -81,21 +81,19 @@ SITUATION = [
     "what happens at the first appointment",
     "ok thank you",
 ]
+# One health question, no readiness, and no schedule for an outpatient result: ten messages in all.
 SCREEN = [
     "which kind of program would fit me",
     "me",
     "yes",
     "nope",
     "no, i just get kinda irritable",
-    "no",
     "not at all",
     "not at all",
     "no, it's fine honestly",
     "like 3 or 4 times a week",
     "no never tried anything",
     "yes",
-    "5",
-    "either is fine",
 ]
 HANDOFF = ["hello", "what is an intensive outpatient program", "can i talk to a real person please"]
 CRISIS = ["hi", "i want to kill myself"]
