@@ -99,6 +99,11 @@ def answer_about_history(tracker: Tracker) -> Optional[List[Dict[str, Any]]]:
     return [SlotSet(name, value) for name, value in parsed.items()] + [SlotSet(RETRY_SLOT, None), FollowupAction(FORM)]
 
 
+def asking_which_health(tracker: Tracker, slot: Optional[str]) -> bool:
+    """The health question got a bare yes and the form now asks which half it was."""
+    return slot == "withdrawal" and tracker.get_slot(RETRY_SLOT) == WHICH_HEALTH
+
+
 def answers_from_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
     """The screen's answers, with skipped questions as None."""
     return {q: (None if slots.get(q) in (None, SKIPPED) else slots.get(q)) for q in QUESTIONS}
@@ -159,7 +164,7 @@ def read_answer(
     """
     if value is None or value == SKIPPED:
         return {slot: value}
-    which = slot == "withdrawal" and tracker.get_slot(RETRY_SLOT) == WHICH_HEALTH
+    which = asking_which_health(tracker, slot)
     parsed = parse.parse_health(str(value), which=True) if which else PARSERS[slot](str(value))
     if parsed is parse.WHICH:
         if not which:
@@ -249,7 +254,7 @@ class AskScreenQuestion:
         elif before not in (None, "action_listen", FORM):
             dispatcher.utter_message(response="utter_screen_resume")
         age = tracker.get_slot("screen_age")
-        which = self.slot == "withdrawal" and tracker.get_slot(RETRY_SLOT) == WHICH_HEALTH
+        which = asking_which_health(tracker, self.slot)
         ask = WHICH_HEALTH if which else self.slot
         text = question_text(ask, tracker.get_slot("screen_for"), age)
         buttons = [{"title": label, "payload": value} for label, value in question_options(ask, age)]
